@@ -1,0 +1,177 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/medjournal/medjournal/auth"
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/store"
+)
+
+// accountService implements medjournal.v1.AccountService.
+type accountService struct{ *Server }
+
+func (s *accountService) SignUp(ctx context.Context, req *medjournalv1.SignUpRequest) (*medjournalv1.SignUpResponse, error) {
+	if err := validateTimeZone("time_zone", req.GetTimeZone()); err != nil {
+		return nil, err
+	}
+	if err := s.validateProfile("profile", req.GetProfile()); err != nil {
+		return nil, err
+	}
+	hash, err := s.cfg.Hasher.Hash(ctx, req.GetPassword())
+	if err != nil {
+		return nil, s.toConnectError(ctx, "sign up", err)
+	}
+	acct, err := s.store.CreateAccount(ctx, &medjournalv1.Account{
+		Email:       req.GetEmail(),
+		DisplayName: req.GetDisplayName(),
+		Role:        medjournalv1.Role_ROLE_PATIENT,
+		TimeZone:    req.GetTimeZone(),
+		Profile:     req.GetProfile(),
+	}, hash)
+	if errors.Is(err, store.ErrAlreadyExists) {
+		return nil, connect.NewError(connect.CodeAlreadyExists, errors.New("email: an account with this e-mail address exists; sign in instead"))
+	}
+	if err != nil {
+		return nil, s.toConnectError(ctx, "sign up", err)
+	}
+	sess, err := s.startSession(ctx, acct.Id)
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "account created", slog.String("account", acct.Id), slog.String("role", acct.Role.String()))
+	return &medjournalv1.SignUpResponse{Account: acct, Session: sess}, nil
+}
+
+func (s *accountService) SignIn(ctx context.Context, req *medjournalv1.SignInRequest) (*medjournalv1.SignInResponse, error) {
+	acct, hash, err := s.store.Credentials(ctx, req.GetEmail())
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, s.toConnectError(ctx, "sign in", err)
+	}
+	// An unknown address is verified against a dummy hash, so it takes as long as a wrong
+	// password and answers the same.
+	if err := s.cfg.Hasher.Verify(ctx, req.GetPassword(), hash); err != nil {
+		if errors.Is(err, auth.ErrMismatch) {
+			return nil, unauthenticated("e-mail address or password is wrong")
+		}
+		return nil, s.toConnectError(ctx, "sign in", err)
+	}
+	sess, err := s.startSession(ctx, acct.Id)
+	if err != nil {
+		return nil, err
+	}
+	return &medjournalv1.SignInResponse{Account: acct, Session: sess}, nil
+}
+
+func (s *accountService) SignOut(ctx context.Context, _ *medjournalv1.SignOutRequest) (*medjournalv1.SignOutResponse, error) {
+	c := callerFrom(ctx)
+	if err := s.store.DeleteSession(ctx, c.sessionID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, s.toConnectError(ctx, "sign out", err)
+	}
+	return &medjournalv1.SignOutResponse{}, nil
+}
+
+func (s *accountService) GetAccount(ctx context.Context, _ *medjournalv1.GetAccountRequest) (*medjournalv1.GetAccountResponse, error) {
+	return &medjournalv1.GetAccountResponse{Account: callerFrom(ctx).account}, nil
+}
+
+func (s *accountService) UpdateProfile(ctx context.Context, req *medjournalv1.UpdateProfileRequest) (*medjournalv1.UpdateProfileResponse, error) {
+	c := callerFrom(ctx)
+	if err := requireRole(c, medjournalv1.Role_ROLE_PATIENT); err != nil {
+		return nil, err
+	}
+	if err := s.validateProfile("profile", req.GetProfile()); err != nil {
+		return nil, err
+	}
+	paths := maskPaths(req.GetUpdateMask(), profileFields)
+	p, err := s.store.UpdateProfile(ctx, c.id(), func(p *medjournalv1.Profile) error {
+		applyProfile(p, req.GetProfile(), paths)
+		return nil
+	})
+	if err != nil {
+		return nil, s.toConnectError(ctx, "update profile", err)
+	}
+	return &medjournalv1.UpdateProfileResponse{Profile: p}, nil
+}
+
+// profileFields are the profile's updatable fields, which an empty mask means.
+var profileFields = []string{"birth_year", "sex", "smoking_status", "risk_factors"}
+
+// maskPaths returns the mask's paths, or all fields for an empty mask (AIP-134). The
+// allowed paths are enforced by protovalidate rules in the .proto.
+func maskPaths(mask *fieldmaskpb.FieldMask, all []string) []string {
+	if len(mask.GetPaths()) == 0 {
+		return all
+	}
+	return mask.GetPaths()
+}
+
+func applyProfile(dst, src *medjournalv1.Profile, paths []string) {
+	for _, p := range paths {
+		switch p {
+		case "birth_year":
+			dst.BirthYear = src.GetBirthYear()
+		case "sex":
+			dst.Sex = src.GetSex()
+		case "smoking_status":
+			dst.SmokingStatus = src.GetSmokingStatus()
+		case "risk_factors":
+			dst.RiskFactors = append([]string(nil), src.GetRiskFactors()...)
+		}
+	}
+}
+
+// validateProfile checks what protovalidate cannot: a birth year not in the future.
+func (s *Server) validateProfile(field string, p *medjournalv1.Profile) error {
+	if y := p.GetBirthYear(); y != 0 && int(y) > s.cfg.Now().Year() {
+		return invalidArgument(field+".birth_year", "%d is in the future", y)
+	}
+	return nil
+}
+
+// validateTimeZone accepts IANA zone names the binary's embedded zone database knows.
+func validateTimeZone(field, name string) error {
+	if name == "Local" {
+		return invalidArgument(field, "give an IANA time zone such as Europe/Berlin")
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return invalidArgument(field, "%q is not an IANA time zone such as Europe/Berlin", name)
+	}
+	return nil
+}
+
+// startSession creates a session and returns it with its token, which is shown only now.
+func (s *Server) startSession(ctx context.Context, accountID string) (*medjournalv1.Session, error) {
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return nil, s.toConnectError(ctx, "start session", err)
+	}
+	ua := ""
+	if info, ok := connect.CallInfoForHandlerContext(ctx); ok {
+		ua = info.RequestHeader().Get("User-Agent")
+	}
+	sess, err := s.store.CreateSession(ctx, accountID, hash, s.cfg.SessionTTL, truncate(ua, 200))
+	if err != nil {
+		return nil, s.toConnectError(ctx, "start session", err)
+	}
+	return &medjournalv1.Session{
+		Id:         sess.ID,
+		Token:      token,
+		CreateTime: timestamppb.New(sess.CreateTime),
+		ExpireTime: timestamppb.New(sess.ExpireTime),
+	}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,99 @@
+// Package server serves the medjournal.v1 API over gRPC, gRPC-Web and Connect on one
+// handler, plus the HTTP pages for share links.
+//
+// Handlers are short: authorize the caller, call the store or the rule engine, map the
+// error. Authentication runs as a Connect request gate, before a request body is decoded.
+package server
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+
+	"connectrpc.com/grpchealth"
+
+	"github.com/medjournal/medjournal/auth"
+	"github.com/medjournal/medjournal/store"
+)
+
+// Config tunes a Server. The zero value of each field means its default.
+type Config struct {
+	// SessionTTL is the longest a session lasts (default 30 days).
+	SessionTTL time.Duration
+	// SessionIdle ends a session unused for this long (default 7 days).
+	SessionIdle time.Duration
+	// CORSOrigins are the browser origins allowed to call the API ("*" for any).
+	CORSOrigins []string
+	// MaxMessageBytes limits one request message (default 4 MiB).
+	MaxMessageBytes int
+	// Logger receives request logs and errors (default slog.Default()).
+	Logger *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Hasher hashes passwords (default argon2id with OWASP parameters, 4 at a time).
+	Hasher *auth.Hasher
+}
+
+func (c *Config) setDefaults() {
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 30 * 24 * time.Hour
+	}
+	if c.SessionIdle == 0 {
+		c.SessionIdle = 7 * 24 * time.Hour
+	}
+	if c.MaxMessageBytes == 0 {
+		c.MaxMessageBytes = 4 << 20
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Hasher == nil {
+		c.Hasher = auth.NewHasher(auth.OWASPParams, 4)
+	}
+}
+
+// Server holds what the handlers share.
+type Server struct {
+	cfg    Config
+	store  *store.Store
+	log    *slog.Logger
+	health *grpchealth.StaticChecker
+
+	stopping chan struct{} // closed by BeginShutdown
+	stopOnce sync.Once
+}
+
+// New returns a Server over an open store.
+func New(st *store.Store, cfg Config) *Server {
+	cfg.setDefaults()
+	return &Server{
+		cfg:    cfg,
+		store:  st,
+		log:    cfg.Logger,
+		health: grpchealth.NewStaticChecker(serviceNames...),
+
+		stopping: make(chan struct{}),
+	}
+}
+
+// SetServing switches the health check between SERVING and NOT_SERVING, so load
+// balancers stop sending traffic while the server shuts down.
+func (s *Server) SetServing(serving bool) {
+	status := grpchealth.StatusNotServing
+	if serving {
+		status = grpchealth.StatusServing
+	}
+	s.health.SetStatus("", status)
+	for _, name := range serviceNames {
+		s.health.SetStatus(name, status)
+	}
+}
+
+// BeginShutdown tells long-lived streams to end, so a graceful shutdown does not wait for
+// clients that would listen forever. Safe to call more than once.
+func (s *Server) BeginShutdown() {
+	s.stopOnce.Do(func() { close(s.stopping) })
+}
