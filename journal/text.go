@@ -1,0 +1,50 @@
+package journal
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkText refuses a string no field should hold.
+//
+// Invalid UTF-8: protobuf-go refuses it when it unmarshals a proto3 string, but a
+// message built in Go never passes through the decoder, and JSON exports and the share
+// page would then carry broken text. NUL: C-based tools down the line (SQLite's text
+// functions, PDF writers, terminals, CSV readers) cut a string at its first NUL, so what a
+// clinician reads would not be what was stored.
+//
+// maxRunes mirrors the max_len of the field in entry.proto, which counts characters, not
+// bytes; 0 means the proto sets no limit.
+func checkText(field, s string, maxRunes int) error {
+	if !utf8.ValidString(s) {
+		return &FieldError{Field: field, Message: "must be valid UTF-8"}
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return &FieldError{Field: field, Message: "must not contain NUL characters"}
+	}
+	if maxRunes > 0 {
+		if n := utf8.RuneCountInString(s); n > maxRunes {
+			return &FieldError{Field: field, Message: fmt.Sprintf("must be at most %d characters, has %d", maxRunes, n)}
+		}
+	}
+	return nil
+}
+
+// textField is one string of a message with its limit, so a message's strings can be
+// checked in one loop in field order.
+type textField struct {
+	name     string
+	value    string
+	maxRunes int
+}
+
+// checkTexts runs checkText over fields under prefix and returns the first refusal.
+func checkTexts(prefix string, fields ...textField) error {
+	for _, f := range fields {
+		if err := checkText(fieldPath(prefix, f.name), f.value, f.maxRunes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
