@@ -3,11 +3,11 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"connectrpc.com/connect"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/medjournal/medjournal/auth"
@@ -90,9 +90,9 @@ func (s *accountService) UpdateProfile(ctx context.Context, req *medjournalv1.Up
 	if err := s.validateProfile("profile", req.GetProfile()); err != nil {
 		return nil, err
 	}
-	paths := maskPaths(req.GetUpdateMask(), profileFields)
+	paths := maskOrAll(req.GetUpdateMask().GetPaths(), profileFields)
 	p, err := s.store.UpdateProfile(ctx, c.id(), func(p *medjournalv1.Profile) error {
-		applyProfile(p, req.GetProfile(), paths)
+		applyMask(p, req.GetProfile(), paths)
 		return nil
 	})
 	if err != nil {
@@ -104,34 +104,17 @@ func (s *accountService) UpdateProfile(ctx context.Context, req *medjournalv1.Up
 // profileFields are the profile's updatable fields, which an empty mask means.
 var profileFields = []string{"birth_year", "sex", "smoking_status", "risk_factors"}
 
-// maskPaths returns the mask's paths, or all fields for an empty mask (AIP-134). The
-// allowed paths are enforced by protovalidate rules in the .proto.
-func maskPaths(mask *fieldmaskpb.FieldMask, all []string) []string {
-	if len(mask.GetPaths()) == 0 {
-		return all
-	}
-	return mask.GetPaths()
-}
-
-func applyProfile(dst, src *medjournalv1.Profile, paths []string) {
-	for _, p := range paths {
-		switch p {
-		case "birth_year":
-			dst.BirthYear = src.GetBirthYear()
-		case "sex":
-			dst.Sex = src.GetSex()
-		case "smoking_status":
-			dst.SmokingStatus = src.GetSmokingStatus()
-		case "risk_factors":
-			dst.RiskFactors = append([]string(nil), src.GetRiskFactors()...)
-		}
-	}
-}
-
-// validateProfile checks what protovalidate cannot: a birth year not in the future.
+// validateProfile checks what protovalidate cannot: a birth year not in the future and
+// risk factors from the catalog.
 func (s *Server) validateProfile(field string, p *medjournalv1.Profile) error {
 	if y := p.GetBirthYear(); y != 0 && int(y) > s.cfg.Now().Year() {
 		return invalidArgument(field+".birth_year", "%d is in the future", y)
+	}
+	for i, code := range p.GetRiskFactors() {
+		if _, ok := s.catalog.RiskFactor(code); !ok {
+			return invalidArgument(fmt.Sprintf("%s.risk_factors[%d]", field, i),
+				"%q is not a risk factor code; see CatalogService.ListRiskFactors", code)
+		}
 	}
 	return nil
 }

@@ -26,6 +26,9 @@ var serviceNames = []string{
 	medjournalv1connect.AuditServiceName,
 }
 
+// catalogPathPrefix is where the public, cacheable catalog lives.
+const catalogPathPrefix = "/" + medjournalv1connect.CatalogServiceName + "/"
+
 // sharePathPrefix is where share-link report pages live.
 const sharePathPrefix = "/share/"
 
@@ -41,7 +44,7 @@ const (
 func (s *Server) Handler() http.Handler {
 	opts := []connect.HandlerOption{
 		connect.WithRequestGate(s.authenticate),
-		connect.WithInterceptors(loggingInterceptor{}, validate.NewInterceptor()),
+		connect.WithInterceptors(loggingInterceptor{}, validate.NewInterceptor(validate.WithValidator(s.validator))),
 		connect.WithReadMaxBytes(s.cfg.MaxMessageBytes),
 		connect.WithCompressMinBytes(1024),
 		connect.WithRecover(s.recoverPanic),
@@ -49,9 +52,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(medjournalv1connect.NewAccountServiceHandler(&accountService{s}, opts...))
 	mux.Handle(medjournalv1connect.NewCareTeamServiceHandler(&medjournalv1connect.UnimplementedCareTeamServiceHandler{}, opts...))
-	mux.Handle(medjournalv1connect.NewJournalServiceHandler(&medjournalv1connect.UnimplementedJournalServiceHandler{}, opts...))
+	mux.Handle(medjournalv1connect.NewJournalServiceHandler(&journalService{s}, opts...))
 	mux.Handle(medjournalv1connect.NewFollowUpServiceHandler(&medjournalv1connect.UnimplementedFollowUpServiceHandler{}, opts...))
-	mux.Handle(medjournalv1connect.NewCatalogServiceHandler(&medjournalv1connect.UnimplementedCatalogServiceHandler{}, opts...))
+	mux.Handle(medjournalv1connect.NewCatalogServiceHandler(&catalogService{Server: s}, opts...))
 	mux.Handle(medjournalv1connect.NewExportServiceHandler(&medjournalv1connect.UnimplementedExportServiceHandler{}, opts...))
 	mux.Handle(medjournalv1connect.NewAuditServiceHandler(&medjournalv1connect.UnimplementedAuditServiceHandler{}, opts...))
 
@@ -95,7 +98,12 @@ func securityHeaders(h http.Handler) http.Handler {
 		hdr.Set("Referrer-Policy", "no-referrer")
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("Cross-Origin-Opener-Policy", "same-origin")
-		hdr.Set("Cache-Control", "no-store")
+		if strings.HasPrefix(r.URL.Path, catalogPathPrefix) {
+			// The catalog is public and changes only with a new release.
+			hdr.Set("Cache-Control", "public, max-age=3600")
+		} else {
+			hdr.Set("Cache-Control", "no-store")
+		}
 		if !strings.HasPrefix(r.URL.Path, sharePathPrefix) {
 			hdr.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		}

@@ -6,6 +6,8 @@
 package server
 
 import (
+	"buf.build/go/protovalidate"
+	"google.golang.org/protobuf/types/known/timestamppb"
 	"log/slog"
 	"sync"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"connectrpc.com/grpchealth"
 
 	"github.com/medjournal/medjournal/auth"
+	"github.com/medjournal/medjournal/catalog"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -57,26 +60,35 @@ func (c *Config) setDefaults() {
 
 // Server holds what the handlers share.
 type Server struct {
-	cfg    Config
-	store  *store.Store
-	log    *slog.Logger
-	health *grpchealth.StaticChecker
+	cfg     Config
+	store   *store.Store
+	catalog *catalog.Catalog
+	log     *slog.Logger
+	health  *grpchealth.StaticChecker
+	// validator checks requests against the rules in the .proto files.
+	validator protovalidate.Validator
 
 	stopping chan struct{} // closed by BeginShutdown
 	stopOnce sync.Once
 }
 
-// New returns a Server over an open store.
-func New(st *store.Store, cfg Config) *Server {
+// New returns a Server over an open store and the loaded catalog.
+func New(st *store.Store, cat *catalog.Catalog, cfg Config) (*Server, error) {
 	cfg.setDefaults()
+	v, err := newValidator(func() *timestamppb.Timestamp { return timestamppb.New(cfg.Now()) })
+	if err != nil {
+		return nil, err
+	}
 	return &Server{
-		cfg:    cfg,
-		store:  st,
-		log:    cfg.Logger,
-		health: grpchealth.NewStaticChecker(serviceNames...),
+		validator: v,
+		cfg:       cfg,
+		store:     st,
+		catalog:   cat,
+		log:       cfg.Logger,
+		health:    grpchealth.NewStaticChecker(serviceNames...),
 
 		stopping: make(chan struct{}),
-	}
+	}, nil
 }
 
 // SetServing switches the health check between SERVING and NOT_SERVING, so load

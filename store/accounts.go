@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -121,7 +120,7 @@ func accountByID(ctx context.Context, tx *Tx, id string) (*medjournalv1.Account,
 }
 
 // scanAccount reads accountColumns, followed by any extra destinations.
-func scanAccount(row *sql.Row, extra ...any) (*medjournalv1.Account, error) {
+func scanAccount(row scanner, extra ...any) (*medjournalv1.Account, error) {
 	var (
 		a                  = &medjournalv1.Account{Profile: &medjournalv1.Profile{}}
 		role, sex, smoking int32

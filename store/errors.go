@@ -70,3 +70,15 @@ func mapError(err error) error {
 	}
 	return fmt.Errorf("%w: %w", sentinel, err)
 }
+
+// PreconditionError is an ErrFailedPrecondition whose reason is worded for the person who
+// made the request.
+type PreconditionError struct{ Reason string }
+
+func (e *PreconditionError) Error() string { return "failed precondition: " + e.Reason }
+
+// Is makes errors.Is(err, ErrFailedPrecondition) true.
+func (e *PreconditionError) Is(target error) bool { return target == ErrFailedPrecondition }
+
+// Public returns the reason, safe to show to the client.
+func (e *PreconditionError) Public() string { return e.Reason }

@@ -29,6 +29,9 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 	now    func() time.Time
+
+	evaluator    *Evaluator             // checks entries against the rules; nil: no flags
+	flagListener func(flagIDs []string) // told of flags raised or changed, after commit
 }
 
 // Option changes how Open sets up a Store.

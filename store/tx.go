@@ -11,6 +11,9 @@ import (
 type Tx struct {
 	*sql.Tx
 	now time.Time
+	// changedFlags are the flags this transaction raised or changed, to announce after
+	// commit.
+	changedFlags []string
 }
 
 // write runs fn in a BEGIN IMMEDIATE transaction on the writer and commits if fn returns
@@ -37,6 +40,9 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn f
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	if len(tx.changedFlags) > 0 && s.flagListener != nil {
+		s.flagListener(tx.changedFlags)
 	}
 	return nil
 }

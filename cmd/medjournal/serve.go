@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medjournal/medjournal/catalog"
 	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
 )
@@ -62,19 +63,27 @@ func serve(ctx context.Context, e env, args []string) error {
 }
 
 func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) error {
+	// The catalog is checked before the database is touched: a bad catalog is a bad build.
+	cat, err := catalog.Load()
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	st, err := store.Open(ctx, c.db)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer st.Close()
 
-	srv := server.New(st, server.Config{
+	srv, err := server.New(st, cat, server.Config{
 		SessionTTL:      c.sessionTTL,
 		SessionIdle:     c.sessionIdle,
 		CORSOrigins:     splitList(c.corsOrigins),
 		MaxMessageBytes: c.maxMessageBytes,
 		Logger:          logger,
 	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
 	protocols.SetHTTP2(true)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/medjournal/medjournal/auth"
+	"github.com/medjournal/medjournal/catalog"
 	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
 )
@@ -76,7 +77,14 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 	for _, c := range change {
 		c(&cfg)
 	}
-	srv := server.New(st, cfg)
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatalf("load catalog: %v", err)
+	}
+	srv, err := server.New(st, cat, cfg)
+	if err != nil {
+		t.Fatalf("new server: %v", err)
+	}
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true)

@@ -77,3 +77,20 @@ func errMessage(err error) string {
 	}
 	return fmt.Sprint(err)
 }
+
+// CreateStaff creates a clinician or admin account the way the operator command does,
+// directly in the store, and signs it in over this client's protocol.
+func (c *Client) CreateStaff(t testing.TB, role medjournalv1.Role, name string) (*medjournalv1.Account, string) {
+	t.Helper()
+	hash, err := FastHasher().Hash(context.Background(), Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := c.env.Store.CreateAccount(context.Background(), &medjournalv1.Account{
+		Email: UniqueEmail(strings.ToLower(name)), DisplayName: name, Role: role, TimeZone: "UTC",
+	}, hash)
+	if err != nil {
+		t.Fatalf("create %s: %v", role, err)
+	}
+	return acct, c.SignIn(t, acct.Email, Password)
+}

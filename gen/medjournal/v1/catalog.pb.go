@@ -615,7 +615,16 @@ type Rule struct {
 	ClinicianSummary string  `protobuf:"bytes,8,opt,name=clinician_summary,json=clinicianSummary,proto3" json:"clinician_summary,omitempty"`
 	Source           *Source `protobuf:"bytes,9,opt,name=source,proto3" json:"source,omitempty"`
 	// What the rule looks for, in words.
-	Description   string `protobuf:"bytes,10,opt,name=description,proto3" json:"description,omitempty"`
+	Description string `protobuf:"bytes,10,opt,name=description,proto3" json:"description,omitempty"`
+	// Conditions that make the flag more urgent than `urgency`, e.g. a matching risk factor
+	// in the profile. The most urgent that holds wins.
+	Escalations []*Escalation `protobuf:"bytes,11,rep,name=escalations,proto3" json:"escalations,omitempty"`
+	// A matching entry within this time of an open flag's latest evidence joins that flag
+	// instead of opening another: one flag per rule and episode.
+	Episode *durationpb.Duration `protobuf:"bytes,12,opt,name=episode,proto3" json:"episode,omitempty"`
+	// Codes (symptom, vital, or lab analyte such as "anc") of entries in the window that
+	// join the evidence of a flag along with the entry that triggered it.
+	EvidenceCodes []string `protobuf:"bytes,13,rep,name=evidence_codes,json=evidenceCodes,proto3" json:"evidence_codes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -720,6 +729,90 @@ func (x *Rule) GetDescription() string {
 	return ""
 }
 
+func (x *Rule) GetEscalations() []*Escalation {
+	if x != nil {
+		return x.Escalations
+	}
+	return nil
+}
+
+func (x *Rule) GetEpisode() *durationpb.Duration {
+	if x != nil {
+		return x.Episode
+	}
+	return nil
+}
+
+func (x *Rule) GetEvidenceCodes() []string {
+	if x != nil {
+		return x.EvidenceCodes
+	}
+	return nil
+}
+
+// Escalation raises a rule's urgency when its condition holds.
+type Escalation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// CEL over the same context as the rule's condition.
+	Condition string  `protobuf:"bytes,1,opt,name=condition,proto3" json:"condition,omitempty"`
+	Urgency   Urgency `protobuf:"varint,2,opt,name=urgency,proto3,enum=medjournal.v1.Urgency" json:"urgency,omitempty"`
+	// Why, in words, e.g. "history of blood clots".
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Escalation) Reset() {
+	*x = Escalation{}
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Escalation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Escalation) ProtoMessage() {}
+
+func (x *Escalation) ProtoReflect() protoreflect.Message {
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Escalation.ProtoReflect.Descriptor instead.
+func (*Escalation) Descriptor() ([]byte, []int) {
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Escalation) GetCondition() string {
+	if x != nil {
+		return x.Condition
+	}
+	return ""
+}
+
+func (x *Escalation) GetUrgency() Urgency {
+	if x != nil {
+		return x.Urgency
+	}
+	return Urgency_URGENCY_UNSPECIFIED
+}
+
+func (x *Escalation) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 type ListDrugsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -728,7 +821,7 @@ type ListDrugsRequest struct {
 
 func (x *ListDrugsRequest) Reset() {
 	*x = ListDrugsRequest{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[7]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -740,7 +833,7 @@ func (x *ListDrugsRequest) String() string {
 func (*ListDrugsRequest) ProtoMessage() {}
 
 func (x *ListDrugsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[7]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -753,7 +846,7 @@ func (x *ListDrugsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDrugsRequest.ProtoReflect.Descriptor instead.
 func (*ListDrugsRequest) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{7}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{8}
 }
 
 type ListDrugsResponse struct {
@@ -765,7 +858,7 @@ type ListDrugsResponse struct {
 
 func (x *ListDrugsResponse) Reset() {
 	*x = ListDrugsResponse{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[8]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -777,7 +870,7 @@ func (x *ListDrugsResponse) String() string {
 func (*ListDrugsResponse) ProtoMessage() {}
 
 func (x *ListDrugsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[8]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -790,7 +883,7 @@ func (x *ListDrugsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDrugsResponse.ProtoReflect.Descriptor instead.
 func (*ListDrugsResponse) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{8}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListDrugsResponse) GetDrugs() []*Drug {
@@ -808,7 +901,7 @@ type ListSymptomsRequest struct {
 
 func (x *ListSymptomsRequest) Reset() {
 	*x = ListSymptomsRequest{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[9]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -820,7 +913,7 @@ func (x *ListSymptomsRequest) String() string {
 func (*ListSymptomsRequest) ProtoMessage() {}
 
 func (x *ListSymptomsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[9]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -833,7 +926,7 @@ func (x *ListSymptomsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSymptomsRequest.ProtoReflect.Descriptor instead.
 func (*ListSymptomsRequest) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{9}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{10}
 }
 
 type ListSymptomsResponse struct {
@@ -845,7 +938,7 @@ type ListSymptomsResponse struct {
 
 func (x *ListSymptomsResponse) Reset() {
 	*x = ListSymptomsResponse{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[10]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -857,7 +950,7 @@ func (x *ListSymptomsResponse) String() string {
 func (*ListSymptomsResponse) ProtoMessage() {}
 
 func (x *ListSymptomsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[10]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -870,7 +963,7 @@ func (x *ListSymptomsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSymptomsResponse.ProtoReflect.Descriptor instead.
 func (*ListSymptomsResponse) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{10}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListSymptomsResponse) GetSymptoms() []*SymptomType {
@@ -888,7 +981,7 @@ type ListVitalsRequest struct {
 
 func (x *ListVitalsRequest) Reset() {
 	*x = ListVitalsRequest{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[11]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -900,7 +993,7 @@ func (x *ListVitalsRequest) String() string {
 func (*ListVitalsRequest) ProtoMessage() {}
 
 func (x *ListVitalsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[11]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -913,7 +1006,7 @@ func (x *ListVitalsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVitalsRequest.ProtoReflect.Descriptor instead.
 func (*ListVitalsRequest) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{11}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{12}
 }
 
 type ListVitalsResponse struct {
@@ -925,7 +1018,7 @@ type ListVitalsResponse struct {
 
 func (x *ListVitalsResponse) Reset() {
 	*x = ListVitalsResponse{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[12]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -937,7 +1030,7 @@ func (x *ListVitalsResponse) String() string {
 func (*ListVitalsResponse) ProtoMessage() {}
 
 func (x *ListVitalsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[12]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -950,7 +1043,7 @@ func (x *ListVitalsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVitalsResponse.ProtoReflect.Descriptor instead.
 func (*ListVitalsResponse) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{12}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListVitalsResponse) GetVitals() []*VitalType {
@@ -968,7 +1061,7 @@ type ListLabTestsRequest struct {
 
 func (x *ListLabTestsRequest) Reset() {
 	*x = ListLabTestsRequest{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[13]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -980,7 +1073,7 @@ func (x *ListLabTestsRequest) String() string {
 func (*ListLabTestsRequest) ProtoMessage() {}
 
 func (x *ListLabTestsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[13]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -993,7 +1086,7 @@ func (x *ListLabTestsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLabTestsRequest.ProtoReflect.Descriptor instead.
 func (*ListLabTestsRequest) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{13}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{14}
 }
 
 type ListLabTestsResponse struct {
@@ -1005,7 +1098,7 @@ type ListLabTestsResponse struct {
 
 func (x *ListLabTestsResponse) Reset() {
 	*x = ListLabTestsResponse{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[14]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1017,7 +1110,7 @@ func (x *ListLabTestsResponse) String() string {
 func (*ListLabTestsResponse) ProtoMessage() {}
 
 func (x *ListLabTestsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[14]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1030,7 +1123,7 @@ func (x *ListLabTestsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLabTestsResponse.ProtoReflect.Descriptor instead.
 func (*ListLabTestsResponse) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{14}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListLabTestsResponse) GetLabTests() []*LabTest {
@@ -1048,7 +1141,7 @@ type ListRiskFactorsRequest struct {
 
 func (x *ListRiskFactorsRequest) Reset() {
 	*x = ListRiskFactorsRequest{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[15]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1060,7 +1153,7 @@ func (x *ListRiskFactorsRequest) String() string {
 func (*ListRiskFactorsRequest) ProtoMessage() {}
 
 func (x *ListRiskFactorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[15]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1073,7 +1166,7 @@ func (x *ListRiskFactorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskFactorsRequest.ProtoReflect.Descriptor instead.
 func (*ListRiskFactorsRequest) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{15}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{16}
 }
 
 type ListRiskFactorsResponse struct {
@@ -1085,7 +1178,7 @@ type ListRiskFactorsResponse struct {
 
 func (x *ListRiskFactorsResponse) Reset() {
 	*x = ListRiskFactorsResponse{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[16]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1097,7 +1190,7 @@ func (x *ListRiskFactorsResponse) String() string {
 func (*ListRiskFactorsResponse) ProtoMessage() {}
 
 func (x *ListRiskFactorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[16]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1110,7 +1203,7 @@ func (x *ListRiskFactorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskFactorsResponse.ProtoReflect.Descriptor instead.
 func (*ListRiskFactorsResponse) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{16}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListRiskFactorsResponse) GetRiskFactors() []*RiskFactor {
@@ -1128,7 +1221,7 @@ type ListRulesRequest struct {
 
 func (x *ListRulesRequest) Reset() {
 	*x = ListRulesRequest{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[17]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1140,7 +1233,7 @@ func (x *ListRulesRequest) String() string {
 func (*ListRulesRequest) ProtoMessage() {}
 
 func (x *ListRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[17]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1153,7 +1246,7 @@ func (x *ListRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulesRequest.ProtoReflect.Descriptor instead.
 func (*ListRulesRequest) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{17}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{18}
 }
 
 type ListRulesResponse struct {
@@ -1165,7 +1258,7 @@ type ListRulesResponse struct {
 
 func (x *ListRulesResponse) Reset() {
 	*x = ListRulesResponse{}
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[18]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1177,7 +1270,7 @@ func (x *ListRulesResponse) String() string {
 func (*ListRulesResponse) ProtoMessage() {}
 
 func (x *ListRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_medjournal_v1_catalog_proto_msgTypes[18]
+	mi := &file_medjournal_v1_catalog_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1190,7 +1283,7 @@ func (x *ListRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulesResponse.ProtoReflect.Descriptor instead.
 func (*ListRulesResponse) Descriptor() ([]byte, []int) {
-	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{18}
+	return file_medjournal_v1_catalog_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListRulesResponse) GetRules() []*Rule {
@@ -1251,7 +1344,7 @@ const file_medjournal_v1_catalog_proto_rawDesc = "" +
 	"RiskFactor\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12 \n" +
-	"\vdescription\x18\x03 \x01(\tR\vdescription\"\x89\x03\n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\"\xa2\x04\n" +
 	"\x04Rule\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x123\n" +
@@ -1263,7 +1356,15 @@ const file_medjournal_v1_catalog_proto_rawDesc = "" +
 	"\x11clinician_summary\x18\b \x01(\tR\x10clinicianSummary\x12-\n" +
 	"\x06source\x18\t \x01(\v2\x15.medjournal.v1.SourceR\x06source\x12 \n" +
 	"\vdescription\x18\n" +
-	" \x01(\tR\vdescription\"\x12\n" +
+	" \x01(\tR\vdescription\x12;\n" +
+	"\vescalations\x18\v \x03(\v2\x19.medjournal.v1.EscalationR\vescalations\x123\n" +
+	"\aepisode\x18\f \x01(\v2\x19.google.protobuf.DurationR\aepisode\x12%\n" +
+	"\x0eevidence_codes\x18\r \x03(\tR\revidenceCodes\"t\n" +
+	"\n" +
+	"Escalation\x12\x1c\n" +
+	"\tcondition\x18\x01 \x01(\tR\tcondition\x120\n" +
+	"\aurgency\x18\x02 \x01(\x0e2\x16.medjournal.v1.UrgencyR\aurgency\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x12\n" +
 	"\x10ListDrugsRequest\">\n" +
 	"\x11ListDrugsResponse\x12)\n" +
 	"\x05drugs\x18\x01 \x03(\v2\x13.medjournal.v1.DrugR\x05drugs\"\x15\n" +
@@ -1313,7 +1414,7 @@ func file_medjournal_v1_catalog_proto_rawDescGZIP() []byte {
 }
 
 var file_medjournal_v1_catalog_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_medjournal_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_medjournal_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_medjournal_v1_catalog_proto_goTypes = []any{
 	(DrugClass)(0),                  // 0: medjournal.v1.DrugClass
 	(*Drug)(nil),                    // 1: medjournal.v1.Drug
@@ -1323,54 +1424,58 @@ var file_medjournal_v1_catalog_proto_goTypes = []any{
 	(*LabTest)(nil),                 // 5: medjournal.v1.LabTest
 	(*RiskFactor)(nil),              // 6: medjournal.v1.RiskFactor
 	(*Rule)(nil),                    // 7: medjournal.v1.Rule
-	(*ListDrugsRequest)(nil),        // 8: medjournal.v1.ListDrugsRequest
-	(*ListDrugsResponse)(nil),       // 9: medjournal.v1.ListDrugsResponse
-	(*ListSymptomsRequest)(nil),     // 10: medjournal.v1.ListSymptomsRequest
-	(*ListSymptomsResponse)(nil),    // 11: medjournal.v1.ListSymptomsResponse
-	(*ListVitalsRequest)(nil),       // 12: medjournal.v1.ListVitalsRequest
-	(*ListVitalsResponse)(nil),      // 13: medjournal.v1.ListVitalsResponse
-	(*ListLabTestsRequest)(nil),     // 14: medjournal.v1.ListLabTestsRequest
-	(*ListLabTestsResponse)(nil),    // 15: medjournal.v1.ListLabTestsResponse
-	(*ListRiskFactorsRequest)(nil),  // 16: medjournal.v1.ListRiskFactorsRequest
-	(*ListRiskFactorsResponse)(nil), // 17: medjournal.v1.ListRiskFactorsResponse
-	(*ListRulesRequest)(nil),        // 18: medjournal.v1.ListRulesRequest
-	(*ListRulesResponse)(nil),       // 19: medjournal.v1.ListRulesResponse
-	(Category)(0),                   // 20: medjournal.v1.Category
-	(Urgency)(0),                    // 21: medjournal.v1.Urgency
-	(*durationpb.Duration)(nil),     // 22: google.protobuf.Duration
-	(*Source)(nil),                  // 23: medjournal.v1.Source
+	(*Escalation)(nil),              // 8: medjournal.v1.Escalation
+	(*ListDrugsRequest)(nil),        // 9: medjournal.v1.ListDrugsRequest
+	(*ListDrugsResponse)(nil),       // 10: medjournal.v1.ListDrugsResponse
+	(*ListSymptomsRequest)(nil),     // 11: medjournal.v1.ListSymptomsRequest
+	(*ListSymptomsResponse)(nil),    // 12: medjournal.v1.ListSymptomsResponse
+	(*ListVitalsRequest)(nil),       // 13: medjournal.v1.ListVitalsRequest
+	(*ListVitalsResponse)(nil),      // 14: medjournal.v1.ListVitalsResponse
+	(*ListLabTestsRequest)(nil),     // 15: medjournal.v1.ListLabTestsRequest
+	(*ListLabTestsResponse)(nil),    // 16: medjournal.v1.ListLabTestsResponse
+	(*ListRiskFactorsRequest)(nil),  // 17: medjournal.v1.ListRiskFactorsRequest
+	(*ListRiskFactorsResponse)(nil), // 18: medjournal.v1.ListRiskFactorsResponse
+	(*ListRulesRequest)(nil),        // 19: medjournal.v1.ListRulesRequest
+	(*ListRulesResponse)(nil),       // 20: medjournal.v1.ListRulesResponse
+	(Category)(0),                   // 21: medjournal.v1.Category
+	(Urgency)(0),                    // 22: medjournal.v1.Urgency
+	(*durationpb.Duration)(nil),     // 23: google.protobuf.Duration
+	(*Source)(nil),                  // 24: medjournal.v1.Source
 }
 var file_medjournal_v1_catalog_proto_depIdxs = []int32{
 	0,  // 0: medjournal.v1.Drug.drug_class:type_name -> medjournal.v1.DrugClass
 	4,  // 1: medjournal.v1.VitalType.accepted_units:type_name -> medjournal.v1.UnitConversion
 	4,  // 2: medjournal.v1.LabTest.accepted_units:type_name -> medjournal.v1.UnitConversion
-	20, // 3: medjournal.v1.Rule.category:type_name -> medjournal.v1.Category
-	21, // 4: medjournal.v1.Rule.urgency:type_name -> medjournal.v1.Urgency
-	22, // 5: medjournal.v1.Rule.window:type_name -> google.protobuf.Duration
-	23, // 6: medjournal.v1.Rule.source:type_name -> medjournal.v1.Source
-	1,  // 7: medjournal.v1.ListDrugsResponse.drugs:type_name -> medjournal.v1.Drug
-	2,  // 8: medjournal.v1.ListSymptomsResponse.symptoms:type_name -> medjournal.v1.SymptomType
-	3,  // 9: medjournal.v1.ListVitalsResponse.vitals:type_name -> medjournal.v1.VitalType
-	5,  // 10: medjournal.v1.ListLabTestsResponse.lab_tests:type_name -> medjournal.v1.LabTest
-	6,  // 11: medjournal.v1.ListRiskFactorsResponse.risk_factors:type_name -> medjournal.v1.RiskFactor
-	7,  // 12: medjournal.v1.ListRulesResponse.rules:type_name -> medjournal.v1.Rule
-	8,  // 13: medjournal.v1.CatalogService.ListDrugs:input_type -> medjournal.v1.ListDrugsRequest
-	10, // 14: medjournal.v1.CatalogService.ListSymptoms:input_type -> medjournal.v1.ListSymptomsRequest
-	12, // 15: medjournal.v1.CatalogService.ListVitals:input_type -> medjournal.v1.ListVitalsRequest
-	14, // 16: medjournal.v1.CatalogService.ListLabTests:input_type -> medjournal.v1.ListLabTestsRequest
-	16, // 17: medjournal.v1.CatalogService.ListRiskFactors:input_type -> medjournal.v1.ListRiskFactorsRequest
-	18, // 18: medjournal.v1.CatalogService.ListRules:input_type -> medjournal.v1.ListRulesRequest
-	9,  // 19: medjournal.v1.CatalogService.ListDrugs:output_type -> medjournal.v1.ListDrugsResponse
-	11, // 20: medjournal.v1.CatalogService.ListSymptoms:output_type -> medjournal.v1.ListSymptomsResponse
-	13, // 21: medjournal.v1.CatalogService.ListVitals:output_type -> medjournal.v1.ListVitalsResponse
-	15, // 22: medjournal.v1.CatalogService.ListLabTests:output_type -> medjournal.v1.ListLabTestsResponse
-	17, // 23: medjournal.v1.CatalogService.ListRiskFactors:output_type -> medjournal.v1.ListRiskFactorsResponse
-	19, // 24: medjournal.v1.CatalogService.ListRules:output_type -> medjournal.v1.ListRulesResponse
-	19, // [19:25] is the sub-list for method output_type
-	13, // [13:19] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	21, // 3: medjournal.v1.Rule.category:type_name -> medjournal.v1.Category
+	22, // 4: medjournal.v1.Rule.urgency:type_name -> medjournal.v1.Urgency
+	23, // 5: medjournal.v1.Rule.window:type_name -> google.protobuf.Duration
+	24, // 6: medjournal.v1.Rule.source:type_name -> medjournal.v1.Source
+	8,  // 7: medjournal.v1.Rule.escalations:type_name -> medjournal.v1.Escalation
+	23, // 8: medjournal.v1.Rule.episode:type_name -> google.protobuf.Duration
+	22, // 9: medjournal.v1.Escalation.urgency:type_name -> medjournal.v1.Urgency
+	1,  // 10: medjournal.v1.ListDrugsResponse.drugs:type_name -> medjournal.v1.Drug
+	2,  // 11: medjournal.v1.ListSymptomsResponse.symptoms:type_name -> medjournal.v1.SymptomType
+	3,  // 12: medjournal.v1.ListVitalsResponse.vitals:type_name -> medjournal.v1.VitalType
+	5,  // 13: medjournal.v1.ListLabTestsResponse.lab_tests:type_name -> medjournal.v1.LabTest
+	6,  // 14: medjournal.v1.ListRiskFactorsResponse.risk_factors:type_name -> medjournal.v1.RiskFactor
+	7,  // 15: medjournal.v1.ListRulesResponse.rules:type_name -> medjournal.v1.Rule
+	9,  // 16: medjournal.v1.CatalogService.ListDrugs:input_type -> medjournal.v1.ListDrugsRequest
+	11, // 17: medjournal.v1.CatalogService.ListSymptoms:input_type -> medjournal.v1.ListSymptomsRequest
+	13, // 18: medjournal.v1.CatalogService.ListVitals:input_type -> medjournal.v1.ListVitalsRequest
+	15, // 19: medjournal.v1.CatalogService.ListLabTests:input_type -> medjournal.v1.ListLabTestsRequest
+	17, // 20: medjournal.v1.CatalogService.ListRiskFactors:input_type -> medjournal.v1.ListRiskFactorsRequest
+	19, // 21: medjournal.v1.CatalogService.ListRules:input_type -> medjournal.v1.ListRulesRequest
+	10, // 22: medjournal.v1.CatalogService.ListDrugs:output_type -> medjournal.v1.ListDrugsResponse
+	12, // 23: medjournal.v1.CatalogService.ListSymptoms:output_type -> medjournal.v1.ListSymptomsResponse
+	14, // 24: medjournal.v1.CatalogService.ListVitals:output_type -> medjournal.v1.ListVitalsResponse
+	16, // 25: medjournal.v1.CatalogService.ListLabTests:output_type -> medjournal.v1.ListLabTestsResponse
+	18, // 26: medjournal.v1.CatalogService.ListRiskFactors:output_type -> medjournal.v1.ListRiskFactorsResponse
+	20, // 27: medjournal.v1.CatalogService.ListRules:output_type -> medjournal.v1.ListRulesResponse
+	22, // [22:28] is the sub-list for method output_type
+	16, // [16:22] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_medjournal_v1_catalog_proto_init() }
@@ -1385,7 +1490,7 @@ func file_medjournal_v1_catalog_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_medjournal_v1_catalog_proto_rawDesc), len(file_medjournal_v1_catalog_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -307,7 +307,8 @@ func (x *ListMedicationsResponse) GetMedications() []*Medication {
 type UpdateMedicationRequest struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	PatientId string                 `protobuf:"bytes,1,opt,name=patient_id,json=patientId,proto3" json:"patient_id,omitempty"`
-	// The medication with its id and the new values.
+	// The medication with its id and the new values. Its rules are checked on the result of
+	// applying the mask, since fields outside the mask may be left empty here.
 	Medication *Medication `protobuf:"bytes,2,opt,name=medication,proto3" json:"medication,omitempty"`
 	// Fields to change; empty means every field listed here.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,3,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
@@ -844,7 +845,9 @@ func (x *ListEntriesResponse) GetNextPageToken() string {
 type UpdateEntryRequest struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	PatientId string                 `protobuf:"bytes,1,opt,name=patient_id,json=patientId,proto3" json:"patient_id,omitempty"`
-	// The entry with its id and the new values, of the same kind as the stored entry.
+	// The entry with its id and the new values, of the same kind as the stored entry. Its
+	// rules are checked on the result of applying the mask, since fields outside the mask
+	// may be left empty here.
 	Entry *Entry `protobuf:"bytes,2,opt,name=entry,proto3" json:"entry,omitempty"`
 	// Fields to change, e.g. ["occurred_time", "symptom.severity"]; naming a kind
 	// ("symptom") changes all of its fields. Empty means every field.
@@ -1356,7 +1359,7 @@ const file_medjournal_v1_journal_proto_rawDesc = "" +
 	"\n" +
 	"patient_id\x18\x01 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tpatientId\x12A\n" +
 	"\n" +
-	"medication\x18\x02 \x01(\v2\x19.medjournal.v1.MedicationB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"medication\x18\x02 \x01(\v2\x19.medjournal.v1.MedicationB\x06\xbaH\x03\xd8\x01\x03R\n" +
 	"medication\x12\x9b\x01\n" +
 	"\vupdate_mask\x18\x03 \x01(\v2\x1a.google.protobuf.FieldMaskB^\xbaH[\xe2\x01X\x12\tdrug_code\x12\fdisplay_name\x12\vdose_amount\x12\tdose_unit\x12\x05route\x12\bschedule\x12\n" +
 	"start_date\x12\bend_dateR\n" +
@@ -1403,7 +1406,7 @@ const file_medjournal_v1_journal_proto_rawDesc = "" +
 	"\x12UpdateEntryRequest\x12*\n" +
 	"\n" +
 	"patient_id\x18\x01 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tpatientId\x122\n" +
-	"\x05entry\x18\x02 \x01(\v2\x14.medjournal.v1.EntryB\x06\xbaH\x03\xc8\x01\x01R\x05entry\x12|\n" +
+	"\x05entry\x18\x02 \x01(\v2\x14.medjournal.v1.EntryB\x06\xbaH\x03\xd8\x01\x03R\x05entry\x12|\n" +
 	"\vupdate_mask\x18\x03 \x01(\v2\x1a.google.protobuf.FieldMaskB?\xbaH<\xe2\x019\x12\roccurred_time\x12\acomment\x12\x04dose\x12\asymptom\x12\x05vital\x12\x03lab\x12\x04noteR\n" +
 	"updateMask:J\xbaHG\x1aE\n" +
 	"\x18update_entry.id_required\x12\x14entry.id is required\x1a\x13this.entry.id != ''\"A\n" +

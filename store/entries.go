@@ -1,0 +1,387 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/journal"
+)
+
+// EntryKey is an entry's place in the journal's newest-first order: ListEntries continues
+// strictly after it, so entries added meanwhile never shift a page.
+type EntryKey struct {
+	OccurredTime time.Time
+	ID           string
+}
+
+// EntryFilter selects entries of one patient for ListEntries.
+type EntryFilter struct {
+	PatientID string
+	From, To  time.Time // zero means unbounded; From inclusive, To exclusive
+	Kinds     []medjournalv1.EntryKind
+	After     *EntryKey // continue after this entry (from the previous page)
+	Limit     int
+}
+
+// CreateEntry stores a new entry in the patient's journal. An entry whose client-chosen id
+// is already stored with the same content is returned as it is with created false, and
+// nothing is written, so a phone may retry safely. The same id with other content, in
+// someone else's journal or deleted, is ErrAlreadyExists.
+func (s *Store) CreateEntry(ctx context.Context, patientID string, e *medjournalv1.Entry) (out *medjournalv1.Entry, created bool, err error) {
+	err = s.write(ctx, func(tx *Tx) error {
+		var err error
+		out, created, err = s.createEntry(ctx, tx, patientID, e)
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("create entry: %w", err)
+	}
+	return out, created, nil
+}
+
+func (s *Store) createEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) (*medjournalv1.Entry, bool, error) {
+	if e.Id == "" {
+		e = proto.Clone(e).(*medjournalv1.Entry)
+		e.Id = uuid.NewString()
+	}
+	existing, err := entryRow(ctx, tx, e.Id)
+	switch {
+	case err == nil:
+		if existing.patientID != patientID || existing.deleted() || !journal.SameContent(existing.entry, e) {
+			return nil, false, fmt.Errorf("%w: an entry with id %s exists with other content", ErrAlreadyExists, e.Id)
+		}
+		out, err := liveEntry(ctx, tx, patientID, e.Id)
+		return out, false, err
+	case !errors.Is(err, ErrNotFound):
+		return nil, false, err
+	}
+	if err := insertEntry(ctx, tx, patientID, e); err != nil {
+		return nil, false, err
+	}
+	stored, err := liveEntry(ctx, tx, patientID, e.Id)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := s.evaluate(ctx, tx, patientID, stored); err != nil {
+		return nil, false, err
+	}
+	out, err := liveEntry(ctx, tx, patientID, e.Id)
+	return out, true, err
+}
+
+// Entry returns one live entry of the patient's journal.
+func (s *Store) Entry(ctx context.Context, patientID, id string) (*medjournalv1.Entry, error) {
+	var out *medjournalv1.Entry
+	err := s.read(ctx, func(tx *Tx) error {
+		var err error
+		out, err = liveEntry(ctx, tx, patientID, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get entry %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// UpdateEntry reads a live entry, lets change modify it and stores the result in one
+// transaction. change must not change the entry's kind; callers check that.
+func (s *Store) UpdateEntry(ctx context.Context, patientID, id string, change func(*medjournalv1.Entry) error) (*medjournalv1.Entry, error) {
+	var out *medjournalv1.Entry
+	err := s.write(ctx, func(tx *Tx) error {
+		e, err := liveEntry(ctx, tx, patientID, id)
+		if err != nil {
+			return err
+		}
+		if err := change(e); err != nil {
+			return err
+		}
+		e.Id = id
+		if err := s.changeEntry(ctx, tx, patientID, e); err != nil {
+			return err
+		}
+		out, err = liveEntry(ctx, tx, patientID, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update entry %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// DeleteEntry removes a live entry from the journal, keeping a tombstone for Sync, and
+// returns the entry as it was.
+func (s *Store) DeleteEntry(ctx context.Context, patientID, id string) (*medjournalv1.Entry, error) {
+	var out *medjournalv1.Entry
+	err := s.write(ctx, func(tx *Tx) error {
+		var err error
+		if out, err = liveEntry(ctx, tx, patientID, id); err != nil {
+			return err
+		}
+		return s.removeEntry(ctx, tx, patientID, id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delete entry %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ListEntries returns the patient's live entries matching f, newest first.
+func (s *Store) ListEntries(ctx context.Context, f EntryFilter) ([]*medjournalv1.Entry, error) {
+	where := []string{"patient_id = ?", "delete_time IS NULL"}
+	args := []any{f.PatientID}
+	if !f.From.IsZero() {
+		where, args = append(where, "occurred_time >= ?"), append(args, millis(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "occurred_time < ?"), append(args, millis(f.To))
+	}
+	if len(f.Kinds) > 0 {
+		marks := strings.Repeat(",?", len(f.Kinds))[1:]
+		where = append(where, "kind IN ("+marks+")")
+		for _, k := range f.Kinds {
+			args = append(args, int32(k))
+		}
+	}
+	if f.After != nil {
+		where = append(where, "(occurred_time, id) < (?, ?)")
+		args = append(args, millis(f.After.OccurredTime), f.After.ID)
+	}
+	args = append(args, f.Limit)
+	query := `SELECT ` + entryColumns + ` FROM entries WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY occurred_time DESC, id DESC LIMIT ?`
+	var out []*medjournalv1.Entry
+	err := s.read(ctx, func(tx *Tx) error {
+		var err error
+		out, err = liveEntries(ctx, tx, query, args...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list entries: %w", err)
+	}
+	return out, nil
+}
+
+// EntriesBetween returns the patient's live entries in [start, end), oldest first.
+func (s *Store) EntriesBetween(ctx context.Context, patientID string, start, end time.Time) ([]*medjournalv1.Entry, error) {
+	var out []*medjournalv1.Entry
+	err := s.read(ctx, func(tx *Tx) error {
+		var err error
+		out, err = liveEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
+			WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time < ?
+			ORDER BY occurred_time, id`, patientID, millis(start), millis(end))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("entries between %v and %v: %w", start, end, err)
+	}
+	return out, nil
+}
+
+// entryColumns are the columns scanEntry reads, in order.
+const entryColumns = `id, patient_id, body, occurred_time, create_time, update_time, delete_time, change_seq`
+
+// storedEntry is an entry with the row facts that are not part of the API message.
+type storedEntry struct {
+	entry      *medjournalv1.Entry
+	patientID  string
+	deleteTime sql.NullInt64
+	changeSeq  int64
+}
+
+func (r *storedEntry) deleted() bool { return r.deleteTime.Valid }
+
+func scanEntry(row scanner) (*storedEntry, error) {
+	var (
+		r                         storedEntry
+		id                        string
+		body                      []byte
+		occurred, created, update int64
+	)
+	if err := row.Scan(&id, &r.patientID, &body, &occurred, &created, &update, &r.deleteTime, &r.changeSeq); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	r.entry = &medjournalv1.Entry{}
+	if err := proto.Unmarshal(body, r.entry); err != nil {
+		return nil, fmt.Errorf("decode entry %s: %w", id, err)
+	}
+	r.entry.Id, r.entry.PatientId = id, r.patientID
+	r.entry.CreateTime, r.entry.UpdateTime = timestamppb.New(fromMillis(created)), timestamppb.New(fromMillis(update))
+	return &r, nil
+}
+
+func queryEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*storedEntry, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*storedEntry
+	for rows.Next() {
+		r, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// entryRow returns the entry with that id, live or deleted, of any patient.
+func entryRow(ctx context.Context, tx *Tx, id string) (*storedEntry, error) {
+	return scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM entries WHERE id = ?`, id))
+}
+
+// liveEntry returns the patient's entry with its flag ids unless it is deleted or someone
+// else's.
+func liveEntry(ctx context.Context, tx *Tx, patientID, id string) (*medjournalv1.Entry, error) {
+	r, err := entryRow(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.patientID != patientID || r.deleted() {
+		return nil, ErrNotFound
+	}
+	return r.entry, attachFlagIDs(ctx, tx, []*medjournalv1.Entry{r.entry})
+}
+
+// liveEntries runs an entry query and returns the entries with their flag ids.
+func liveEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*medjournalv1.Entry, error) {
+	rows, err := queryEntries(ctx, tx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*medjournalv1.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = r.entry
+	}
+	return out, attachFlagIDs(ctx, tx, out)
+}
+
+// changeEntry stores a changed entry and checks the rules again: flags it was evidence
+// for are re-checked without it, then the changed entry is evaluated afresh.
+func (s *Store) changeEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
+	if err := updateEntry(ctx, tx, e); err != nil {
+		return err
+	}
+	if err := s.withdrawEvidence(ctx, tx, patientID, e.Id); err != nil {
+		return err
+	}
+	stored, err := liveEntry(ctx, tx, patientID, e.Id)
+	if err != nil {
+		return err
+	}
+	return s.evaluate(ctx, tx, patientID, stored)
+}
+
+// removeEntry deletes an entry, leaving a tombstone, and re-checks the flags it was
+// evidence for.
+func (s *Store) removeEntry(ctx context.Context, tx *Tx, patientID, id string) error {
+	if err := deleteEntry(ctx, tx, id); err != nil {
+		return err
+	}
+	return s.withdrawEvidence(ctx, tx, patientID, id)
+}
+
+func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
+	cols, err := entryIndexColumns(e)
+	if err != nil {
+		return err
+	}
+	seq, err := nextChangeSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO entries (id, patient_id, kind, occurred_time, code,
+		value, medication_id, body, create_time, update_time, change_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Id, patientID, cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID,
+		cols.body, millis(tx.now), millis(tx.now), seq)
+	return err
+}
+
+func updateEntry(ctx context.Context, tx *Tx, e *medjournalv1.Entry) error {
+	cols, err := entryIndexColumns(e)
+	if err != nil {
+		return err
+	}
+	seq, err := nextChangeSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE entries SET kind = ?, occurred_time = ?, code = ?, value = ?,
+		medication_id = ?, body = ?, update_time = ?, change_seq = ? WHERE id = ?`,
+		cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID, cols.body,
+		millis(tx.now), seq, e.Id)
+	return err
+}
+
+func deleteEntry(ctx context.Context, tx *Tx, id string) error {
+	seq, err := nextChangeSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE entries SET delete_time = ?, update_time = ?, change_seq = ?
+		WHERE id = ?`, millis(tx.now), millis(tx.now), seq, id)
+	return err
+}
+
+// nextChangeSeq is one past the highest change_seq, read through its unique index.
+func nextChangeSeq(ctx context.Context, tx *Tx) (int64, error) {
+	var seq int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries`).Scan(&seq)
+	return seq, err
+}
+
+// indexColumns are the entry facts stored beside the body for queries.
+type indexColumns struct {
+	kind         int32
+	occurred     int64
+	code         string
+	value        sql.NullFloat64
+	medicationID sql.NullString
+	body         []byte
+}
+
+func entryIndexColumns(e *medjournalv1.Entry) (indexColumns, error) {
+	c := indexColumns{occurred: millis(e.GetOccurredTime().AsTime())}
+	switch k := e.Kind.(type) {
+	case *medjournalv1.Entry_Dose:
+		c.kind = int32(medjournalv1.EntryKind_ENTRY_KIND_DOSE)
+		c.medicationID = sql.NullString{String: k.Dose.GetMedicationId(), Valid: true}
+	case *medjournalv1.Entry_Symptom:
+		c.kind, c.code = int32(medjournalv1.EntryKind_ENTRY_KIND_SYMPTOM), k.Symptom.GetCode()
+	case *medjournalv1.Entry_Vital:
+		c.kind, c.code = int32(medjournalv1.EntryKind_ENTRY_KIND_VITAL), k.Vital.GetCode()
+		c.value = sql.NullFloat64{Float64: k.Vital.GetCanonicalValue(), Valid: true}
+	case *medjournalv1.Entry_Lab:
+		c.kind, c.code = int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), k.Lab.GetCode()
+		c.value = sql.NullFloat64{Float64: k.Lab.GetCanonicalValue(), Valid: true}
+	case *medjournalv1.Entry_Note:
+		c.kind = int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE)
+	default:
+		return c, fmt.Errorf("%w: entry %s has no kind", ErrInvalid, e.Id)
+	}
+	var err error
+	c.body, err = marshal(entryContent(e))
+	return c, err
+}
+
+// entryContent is what the body column holds: the entry without the fields kept in
+// columns or derived on read.
+func entryContent(e *medjournalv1.Entry) *medjournalv1.Entry {
+	c := proto.Clone(e).(*medjournalv1.Entry)
+	c.Id, c.PatientId, c.CreateTime, c.UpdateTime, c.FlagIds = "", "", nil, nil, nil
+	return c
+}

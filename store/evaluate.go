@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// Finding is what the rule engine found for one rule. The store turns it into a new flag
+// or joins it to the rule's open flag of the same episode.
+type Finding struct {
+	// Rule is the rule that matched: id, category, wording, source and episode length.
+	Rule *medjournalv1.Rule
+	// Urgency may be above the rule's own, after escalations.
+	Urgency medjournalv1.Urgency
+	// Evidence are the ids of the entries that made the rule match, the trigger first.
+	Evidence []string
+}
+
+// EvalInput is the part of a patient's journal the rule engine needs for one entry. Every
+// list is bounded by time, so evaluating costs the same however long the journal is.
+type EvalInput struct {
+	Trigger     *medjournalv1.Entry
+	Recent      []*medjournalv1.Entry // live entries within Window of the trigger, both sides, oldest first
+	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger, oldest first
+	Medications []*medjournalv1.Medication
+	Patient     *medjournalv1.Account
+}
+
+// Evaluator checks entries against the warning-sign rules. The store runs it inside the
+// write transaction that stores an entry, so flags commit together with their entries
+// or not at all.
+type Evaluator struct {
+	Window      time.Duration
+	LabLookback time.Duration
+	Evaluate    func(EvalInput) ([]Finding, error)
+}
+
+// WithEvaluator makes the store check every created, changed or deleted entry.
+func WithEvaluator(e Evaluator) Option {
+	return func(s *Store) { s.evaluator = &e }
+}
+
+// WithFlagListener makes the store call fn after each commit that raised or changed flags,
+// with the ids of those flags, for live delivery to watching clinicians.
+func WithFlagListener(fn func(flagIDs []string)) Option {
+	return func(s *Store) { s.flagListener = fn }
+}
+
+// evalInput loads the journal context of trigger within tx.
+func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) (EvalInput, error) {
+	in := EvalInput{Trigger: trigger}
+	at := trigger.GetOccurredTime().AsTime()
+	recent, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
+		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ?
+		ORDER BY occurred_time, id`, patientID, millis(at.Add(-s.evaluator.Window)), millis(at.Add(s.evaluator.Window)))
+	if err != nil {
+		return in, fmt.Errorf("load recent entries: %w", err)
+	}
+	for _, r := range recent {
+		in.Recent = append(in.Recent, r.entry)
+	}
+	labs, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
+		WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
+		ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB),
+		millis(at.Add(-s.evaluator.LabLookback)), millis(at))
+	if err != nil {
+		return in, fmt.Errorf("load lab history: %w", err)
+	}
+	for _, r := range labs {
+		in.LabHistory = append(in.LabHistory, r.entry)
+	}
+	if in.Medications, err = medicationsOf(ctx, tx, patientID); err != nil {
+		return in, fmt.Errorf("load medications: %w", err)
+	}
+	if in.Patient, err = accountByID(ctx, tx, patientID); err != nil {
+		return in, fmt.Errorf("load patient: %w", err)
+	}
+	return in, nil
+}
+
+// evaluate runs the rules for a new or changed live entry and records what they found.
+func (s *Store) evaluate(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) error {
+	if s.evaluator == nil {
+		return nil
+	}
+	in, err := s.evalInput(ctx, tx, patientID, trigger)
+	if err != nil {
+		return err
+	}
+	findings, err := s.evaluator.Evaluate(in)
+	if err != nil {
+		return fmt.Errorf("evaluate entry %s: %w", trigger.GetId(), err)
+	}
+	for _, f := range findings {
+		if err := recordFinding(ctx, tx, patientID, trigger, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withdrawEvidence takes an edited or deleted entry out of the evidence of the patient's
+// live flags and checks each such flag again against its remaining evidence: a flag that
+// no remaining entry still supports is withdrawn, with an event, never removed.
+func (s *Store) withdrawEvidence(ctx context.Context, tx *Tx, patientID, entryID string) error {
+	flags, err := liveFlagsWithEvidence(ctx, tx, entryID)
+	if err != nil {
+		return err
+	}
+	for _, fl := range flags {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM flag_evidence WHERE flag_id = ? AND entry_id = ?`, fl.id, entryID); err != nil {
+			return err
+		}
+		urgency, evidenceTime, err := s.remainingSupport(ctx, tx, patientID, fl)
+		if err != nil {
+			return err
+		}
+		if urgency == 0 {
+			if err := setFlagStatus(ctx, tx, fl.id, medjournalv1.FlagStatus_FLAG_STATUS_WITHDRAWN, fl.urgency); err != nil {
+				return err
+			}
+			if err := addFlagEvent(ctx, tx, fl.id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_WITHDRAWN, "",
+				"the entries that raised this flag were changed or deleted", fl.urgency, entryID); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE flags SET urgency = ?, last_evidence_time = ?, update_time = ? WHERE id = ?`,
+			int32(urgency), millis(evidenceTime), millis(tx.now), fl.id); err != nil {
+			return err
+		}
+		if err := addFlagEvent(ctx, tx, fl.id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_REMOVED, "",
+			"an entry was changed or deleted; the remaining evidence still supports the flag", urgency, entryID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remainingSupport re-runs the flag's rule with each remaining live evidence entry as the
+// trigger and returns the highest urgency it still reaches (0 if none) and the time of
+// the newest supporting entry.
+func (s *Store) remainingSupport(ctx context.Context, tx *Tx, patientID string, fl liveFlag) (medjournalv1.Urgency, time.Time, error) {
+	if s.evaluator == nil {
+		return 0, time.Time{}, nil
+	}
+	evidence, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
+		WHERE id IN (SELECT entry_id FROM flag_evidence WHERE flag_id = ?) AND delete_time IS NULL`, fl.id)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	var (
+		best   medjournalv1.Urgency
+		newest time.Time
+	)
+	for _, ev := range evidence {
+		in, err := s.evalInput(ctx, tx, patientID, ev.entry)
+		if err != nil {
+			return 0, time.Time{}, err
+		}
+		findings, err := s.evaluator.Evaluate(in)
+		if err != nil {
+			return 0, time.Time{}, fmt.Errorf("re-evaluate entry %s: %w", ev.entry.GetId(), err)
+		}
+		for _, f := range findings {
+			if f.Rule.GetId() != fl.ruleID {
+				continue
+			}
+			best = max(best, f.Urgency)
+			if t := ev.entry.GetOccurredTime().AsTime(); t.After(newest) {
+				newest = t
+			}
+		}
+	}
+	return best, newest, nil
+}
