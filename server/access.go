@@ -44,9 +44,12 @@ func (s *Server) authorizeJournal(ctx context.Context, c *caller, patientID stri
 	return "", permissionDenied("this method is not available to your role")
 }
 
-// hasGrant reports whether the patient granted the clinician access to their journal.
-// Care-team grants arrive with the care-team service; until then no clinician has one.
+// hasGrant reports whether the patient granted the clinician access to their journal. It
+// reads the grant on every call, so a revocation takes effect on the next one.
 func (s *Server) hasGrant(ctx context.Context, patientID, clinicianID string) (bool, error) {
-	_ = ctx
-	return false, nil
+	ok, err := s.store.HasGrant(ctx, patientID, clinicianID)
+	if err != nil {
+		return false, s.toConnectError(ctx, "check access", err)
+	}
+	return ok, nil
 }

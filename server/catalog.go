@@ -4,17 +4,11 @@ import (
 	"context"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/gen/medjournal/v1/medjournalv1connect"
 )
 
 // catalogService implements medjournal.v1.CatalogService. The catalog is read-only and
 // the same for everyone, so it needs no sign-in.
-// ListRules arrives with the warning-sign engine; until then the embedded handler answers
-// unimplemented.
-type catalogService struct {
-	*Server
-	medjournalv1connect.UnimplementedCatalogServiceHandler
-}
+type catalogService struct{ *Server }
 
 func (s *catalogService) ListDrugs(context.Context, *medjournalv1.ListDrugsRequest) (*medjournalv1.ListDrugsResponse, error) {
 	return s.catalog.Drugs(), nil
@@ -34,4 +28,8 @@ func (s *catalogService) ListLabTests(context.Context, *medjournalv1.ListLabTest
 
 func (s *catalogService) ListRiskFactors(context.Context, *medjournalv1.ListRiskFactorsRequest) (*medjournalv1.ListRiskFactorsResponse, error) {
 	return s.catalog.RiskFactors(), nil
+}
+
+func (s *catalogService) ListRules(context.Context, *medjournalv1.ListRulesRequest) (*medjournalv1.ListRulesResponse, error) {
+	return s.engine.Rules(), nil
 }

@@ -51,9 +51,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(medjournalv1connect.NewAccountServiceHandler(&accountService{s}, opts...))
-	mux.Handle(medjournalv1connect.NewCareTeamServiceHandler(&medjournalv1connect.UnimplementedCareTeamServiceHandler{}, opts...))
+	mux.Handle(medjournalv1connect.NewCareTeamServiceHandler(&careTeamService{s}, opts...))
 	mux.Handle(medjournalv1connect.NewJournalServiceHandler(&journalService{s}, opts...))
-	mux.Handle(medjournalv1connect.NewFollowUpServiceHandler(&medjournalv1connect.UnimplementedFollowUpServiceHandler{}, opts...))
+	mux.Handle(medjournalv1connect.NewFollowUpServiceHandler(&followUpService{s}, opts...))
 	mux.Handle(medjournalv1connect.NewCatalogServiceHandler(&catalogService{Server: s}, opts...))
 	mux.Handle(medjournalv1connect.NewExportServiceHandler(&medjournalv1connect.UnimplementedExportServiceHandler{}, opts...))
 	mux.Handle(medjournalv1connect.NewAuditServiceHandler(&medjournalv1connect.UnimplementedAuditServiceHandler{}, opts...))

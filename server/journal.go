@@ -138,11 +138,11 @@ func (s *journalService) ListEntries(ctx context.Context, req *medjournalv1.List
 	query := queryFingerprint(patientID, fmt.Sprint(req.GetFrom().AsTime().UnixMilli(), req.From != nil),
 		fmt.Sprint(req.GetTo().AsTime().UnixMilli(), req.To != nil), fmt.Sprint(req.GetKinds()))
 	if tok := req.GetPageToken(); tok != "" {
-		t, id, err := decodePageToken(tok, query)
+		pt, err := decodePageToken(tok, query)
 		if err != nil {
 			return nil, err
 		}
-		f.After = &store.EntryKey{OccurredTime: t, ID: id}
+		f.After = &store.EntryKey{OccurredTime: pt.time(), ID: pt.ID}
 	}
 	entries, err := s.store.ListEntries(ctx, f)
 	if err != nil {
@@ -152,7 +152,7 @@ func (s *journalService) ListEntries(ctx context.Context, req *medjournalv1.List
 	if size := f.Limit - 1; len(entries) > size {
 		resp.Entries = entries[:size]
 		last := resp.Entries[size-1]
-		resp.NextPageToken = encodePageToken(last.GetOccurredTime().AsTime(), last.GetId(), query)
+		resp.NextPageToken = encodePageToken(pageToken{Time: last.GetOccurredTime().AsTime().UnixMilli(), ID: last.GetId(), Query: query})
 	}
 	return resp, nil
 }
@@ -217,12 +217,17 @@ func (s *journalService) GetDay(ctx context.Context, req *medjournalv1.GetDayReq
 	if err != nil {
 		return nil, s.toConnectError(ctx, "get day", err)
 	}
+	flags, err := s.store.FlagsOfDay(ctx, patientID, start, end)
+	if err != nil {
+		return nil, s.toConnectError(ctx, "get day", err)
+	}
 	return &medjournalv1.GetDayResponse{
 		Date:      req.GetDate(),
 		TimeZone:  loc.String(),
 		StartTime: timestamppb.New(start),
 		EndTime:   timestamppb.New(end),
 		Entries:   entries,
+		Flags:     flags,
 	}, nil
 }
 

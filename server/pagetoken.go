@@ -32,8 +32,11 @@ func pageSize(requested int32) int {
 type pageToken struct {
 	Time  int64  `json:"t"`
 	ID    string `json:"i"`
+	N     int32  `json:"n,omitempty"` // a leading sort key, e.g. a flag's urgency
 	Query string `json:"q"`
 }
+
+func (pt pageToken) time() time.Time { return time.UnixMilli(pt.Time).UTC() }
 
 // queryFingerprint identifies a query's filters in a page token.
 func queryFingerprint(parts ...string) string {
@@ -41,23 +44,23 @@ func queryFingerprint(parts ...string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func encodePageToken(t time.Time, id, query string) string {
-	b, _ := json.Marshal(pageToken{Time: t.UnixMilli(), ID: id, Query: query})
+func encodePageToken(pt pageToken) string {
+	b, _ := json.Marshal(pt)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // decodePageToken returns the position in token, checking it was made for query.
-func decodePageToken(token, query string) (time.Time, string, error) {
+func decodePageToken(token, query string) (pageToken, error) {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	var pt pageToken
 	if err == nil {
 		err = json.Unmarshal(b, &pt)
 	}
 	if err != nil || pt.ID == "" {
-		return time.Time{}, "", invalidArgument("page_token", "not a page token from this method; start again without one")
+		return pageToken{}, invalidArgument("page_token", "not a page token from this method; start again without one")
 	}
 	if pt.Query != query {
-		return time.Time{}, "", invalidArgument("page_token", "was made for other filters; keep the filters of the first page or start again")
+		return pageToken{}, invalidArgument("page_token", "was made for other filters; keep the filters of the first page or start again")
 	}
-	return time.UnixMilli(pt.Time).UTC(), pt.ID, nil
+	return pt, nil
 }

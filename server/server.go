@@ -16,6 +16,7 @@ import (
 
 	"github.com/medjournal/medjournal/auth"
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/rules"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -68,18 +69,22 @@ type Server struct {
 	// validator checks requests against the rules in the .proto files.
 	validator protovalidate.Validator
 
+	engine   *rules.Engine
+	watchers watchers      // clinicians watching flags live
 	stopping chan struct{} // closed by BeginShutdown
 	stopOnce sync.Once
 }
 
-// New returns a Server over an open store and the loaded catalog.
-func New(st *store.Store, cat *catalog.Catalog, cfg Config) (*Server, error) {
+// New returns a Server over an open store, the loaded catalog and the rule engine. It
+// subscribes to the store's flag changes, for WatchFlags.
+func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config) (*Server, error) {
 	cfg.setDefaults()
 	v, err := newValidator(func() *timestamppb.Timestamp { return timestamppb.New(cfg.Now()) })
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
+		engine:    engine,
 		validator: v,
 		cfg:       cfg,
 		store:     st,
@@ -88,7 +93,9 @@ func New(st *store.Store, cat *catalog.Catalog, cfg Config) (*Server, error) {
 		health:    grpchealth.NewStaticChecker(serviceNames...),
 
 		stopping: make(chan struct{}),
-	}, nil
+	}
+	st.SetFlagListener(s.watchers.publish)
+	return s, nil
 }
 
 // SetServing switches the health check between SERVING and NOT_SERVING, so load

@@ -43,11 +43,10 @@ func WithEvaluator(e Evaluator) Option {
 	return func(s *Store) { s.evaluator = &e }
 }
 
-// WithFlagListener makes the store call fn after each commit that raised or changed flags,
-// with the ids of those flags, for live delivery to watching clinicians.
-func WithFlagListener(fn func(flagIDs []string)) Option {
-	return func(s *Store) { s.flagListener = fn }
-}
+// SetFlagListener makes the store call fn after each commit that raised or changed flags,
+// for live delivery to watching clinicians. fn runs on the writer's goroutine and must
+// not block. Set it before the store is used.
+func (s *Store) SetFlagListener(fn func([]FlagChange)) { s.flagListener = fn }
 
 // evalInput loads the journal context of trigger within tx.
 func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) (EvalInput, error) {
@@ -122,7 +121,7 @@ func (s *Store) withdrawEvidence(ctx context.Context, tx *Tx, patientID, entryID
 			if err := setFlagStatus(ctx, tx, fl.id, medjournalv1.FlagStatus_FLAG_STATUS_WITHDRAWN, fl.urgency); err != nil {
 				return err
 			}
-			if err := addFlagEvent(ctx, tx, fl.id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_WITHDRAWN, "",
+			if err := addFlagEvent(ctx, tx, patientID, fl.id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_WITHDRAWN, "",
 				"the entries that raised this flag were changed or deleted", fl.urgency, entryID); err != nil {
 				return err
 			}
@@ -132,7 +131,7 @@ func (s *Store) withdrawEvidence(ctx context.Context, tx *Tx, patientID, entryID
 			int32(urgency), millis(evidenceTime), millis(tx.now), fl.id); err != nil {
 			return err
 		}
-		if err := addFlagEvent(ctx, tx, fl.id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_REMOVED, "",
+		if err := addFlagEvent(ctx, tx, patientID, fl.id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_REMOVED, "",
 			"an entry was changed or deleted; the remaining evidence still supports the flag", urgency, entryID); err != nil {
 			return err
 		}

@@ -59,7 +59,7 @@ func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjo
 			return err
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
-			if err := addFlagEvent(ctx, tx, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_ADDED, "", "",
+			if err := addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_ADDED, "", "",
 				medjournalv1.Urgency(urgency), entryID); err != nil {
 				return err
 			}
@@ -67,11 +67,15 @@ func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjo
 	}
 	newest := max(lastEvident, millis(at))
 	if f.Urgency > medjournalv1.Urgency(urgency) {
-		if err := addFlagEvent(ctx, tx, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_ESCALATED, "",
+		if err := addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_ESCALATED, "",
 			fmt.Sprintf("urgency raised from %s", enumLabel(medjournalv1.Urgency(urgency).String(), "URGENCY_")), f.Urgency, trigger.GetId()); err != nil {
 			return err
 		}
 		urgency = int32(f.Urgency)
+		// The advice follows the urgency: an escalated flag tells the patient what to do now.
+		if _, err := tx.ExecContext(ctx, `UPDATE flags SET patient_advice = ? WHERE id = ?`, f.Rule.GetPatientAdvice(), id); err != nil {
+			return err
+		}
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE flags SET urgency = ?, last_evidence_time = ?, update_time = ? WHERE id = ?`,
 		urgency, newest, millis(tx.now), id)
@@ -103,17 +107,24 @@ func openFlag(ctx context.Context, tx *Tx, patientID string, at time.Time, f Fin
 	if len(f.Evidence) > 0 {
 		trigger = f.Evidence[0]
 	}
-	return addFlagEvent(ctx, tx, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_RAISED, "", "", f.Urgency, trigger)
+	return addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_RAISED, "", "", f.Urgency, trigger)
 }
 
 // addFlagEvent appends to a flag's history and marks the flag changed for listeners.
-func addFlagEvent(ctx context.Context, tx *Tx, flagID string, typ medjournalv1.FlagEventType, actorID, note string, urgency medjournalv1.Urgency, entryID string) error {
+func addFlagEvent(ctx context.Context, tx *Tx, patientID, flagID string, typ medjournalv1.FlagEventType, actorID, note string, urgency medjournalv1.Urgency, entryID string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO flag_events (flag_id, type, actor_id, note, urgency, entry_id, create_time)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, flagID, int32(typ), actorID, note, int32(urgency), entryID, millis(tx.now))
-	if err == nil && !slices.Contains(tx.changedFlags, flagID) {
-		tx.changedFlags = append(tx.changedFlags, flagID)
+	change := FlagChange{FlagID: flagID, PatientID: patientID}
+	if err == nil && !slices.Contains(tx.changedFlags, change) {
+		tx.changedFlags = append(tx.changedFlags, change)
 	}
 	return err
+}
+
+// FlagChange names a flag that a committed transaction raised or changed.
+type FlagChange struct {
+	FlagID    string
+	PatientID string
 }
 
 func setFlagStatus(ctx context.Context, tx *Tx, flagID string, status medjournalv1.FlagStatus, urgency medjournalv1.Urgency) error {
@@ -276,7 +287,7 @@ func (s *Store) ChangeFlagStatus(ctx context.Context, flagID, actorID string, to
 		if err := setFlagStatus(ctx, tx, flagID, to, fl.Urgency); err != nil {
 			return err
 		}
-		if err := addFlagEvent(ctx, tx, flagID, eventType, actorID, note, fl.Urgency, ""); err != nil {
+		if err := addFlagEvent(ctx, tx, fl.PatientId, flagID, eventType, actorID, note, fl.Urgency, ""); err != nil {
 			return err
 		}
 		flags, err = flagsByID(ctx, tx, []string{flagID})
@@ -300,7 +311,7 @@ func (s *Store) AddFlagNote(ctx context.Context, flagID, actorID, text string) (
 		if len(flags) == 0 {
 			return ErrNotFound
 		}
-		if err := addFlagEvent(ctx, tx, flagID, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_NOTE_ADDED, actorID, text, flags[0].Urgency, ""); err != nil {
+		if err := addFlagEvent(ctx, tx, flags[0].PatientId, flagID, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_NOTE_ADDED, actorID, text, flags[0].Urgency, ""); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE flags SET update_time = ? WHERE id = ?`, millis(tx.now), flagID); err != nil {

@@ -30,8 +30,8 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 
-	evaluator    *Evaluator             // checks entries against the rules; nil: no flags
-	flagListener func(flagIDs []string) // told of flags raised or changed, after commit
+	evaluator    *Evaluator         // checks entries against the rules; nil: no flags
+	flagListener func([]FlagChange) // told of flags raised or changed, after commit
 }
 
 // Option changes how Open sets up a Store.

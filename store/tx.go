@@ -13,7 +13,7 @@ type Tx struct {
 	now time.Time
 	// changedFlags are the flags this transaction raised or changed, to announce after
 	// commit.
-	changedFlags []string
+	changedFlags []FlagChange
 }
 
 // write runs fn in a BEGIN IMMEDIATE transaction on the writer and commits if fn returns

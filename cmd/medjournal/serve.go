@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/rules"
 	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
 )
@@ -63,18 +64,23 @@ func serve(ctx context.Context, e env, args []string) error {
 }
 
 func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) error {
-	// The catalog is checked before the database is touched: a bad catalog is a bad build.
+	// The catalog and the rules are checked before the database is touched: a bad catalog
+	// or a rule that does not compile is a bad build.
 	cat, err := catalog.Load()
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	st, err := store.Open(ctx, c.db)
+	engine, err := rules.Load(cat)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	st, err := store.Open(ctx, c.db, store.WithEvaluator(server.Evaluator(engine)))
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer st.Close()
 
-	srv, err := server.New(st, cat, server.Config{
+	srv, err := server.New(st, cat, engine, server.Config{
 		SessionTTL:      c.sessionTTL,
 		SessionIdle:     c.sessionIdle,
 		CORSOrigins:     splitList(c.corsOrigins),

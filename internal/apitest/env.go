@@ -17,6 +17,7 @@ import (
 
 	"github.com/medjournal/medjournal/auth"
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/rules"
 	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
 )
@@ -65,7 +66,15 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 	t.Helper()
 	clock := NewClock(time.Now().UTC().Truncate(time.Millisecond))
 	dbPath := filepath.Join(t.TempDir(), "medjournal.db")
-	st, err := store.Open(context.Background(), dbPath, store.WithClock(clock.Now))
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatalf("load catalog: %v", err)
+	}
+	engine, err := rules.Load(cat)
+	if err != nil {
+		t.Fatalf("load rules: %v", err)
+	}
+	st, err := store.Open(context.Background(), dbPath, store.WithClock(clock.Now), store.WithEvaluator(server.Evaluator(engine)))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -77,11 +86,7 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 	for _, c := range change {
 		c(&cfg)
 	}
-	cat, err := catalog.Load()
-	if err != nil {
-		t.Fatalf("load catalog: %v", err)
-	}
-	srv, err := server.New(st, cat, cfg)
+	srv, err := server.New(st, cat, engine, cfg)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}

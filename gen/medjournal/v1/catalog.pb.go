@@ -757,7 +757,9 @@ type Escalation struct {
 	Condition string  `protobuf:"bytes,1,opt,name=condition,proto3" json:"condition,omitempty"`
 	Urgency   Urgency `protobuf:"varint,2,opt,name=urgency,proto3,enum=medjournal.v1.Urgency" json:"urgency,omitempty"`
 	// Why, in words, e.g. "history of blood clots".
-	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// What the patient should do at this urgency, when it differs from the rule's advice.
+	PatientAdvice string `protobuf:"bytes,4,opt,name=patient_advice,json=patientAdvice,proto3" json:"patient_advice,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -809,6 +811,13 @@ func (x *Escalation) GetUrgency() Urgency {
 func (x *Escalation) GetReason() string {
 	if x != nil {
 		return x.Reason
+	}
+	return ""
+}
+
+func (x *Escalation) GetPatientAdvice() string {
+	if x != nil {
+		return x.PatientAdvice
 	}
 	return ""
 }
@@ -1359,12 +1368,13 @@ const file_medjournal_v1_catalog_proto_rawDesc = "" +
 	" \x01(\tR\vdescription\x12;\n" +
 	"\vescalations\x18\v \x03(\v2\x19.medjournal.v1.EscalationR\vescalations\x123\n" +
 	"\aepisode\x18\f \x01(\v2\x19.google.protobuf.DurationR\aepisode\x12%\n" +
-	"\x0eevidence_codes\x18\r \x03(\tR\revidenceCodes\"t\n" +
+	"\x0eevidence_codes\x18\r \x03(\tR\revidenceCodes\"\x9b\x01\n" +
 	"\n" +
 	"Escalation\x12\x1c\n" +
 	"\tcondition\x18\x01 \x01(\tR\tcondition\x120\n" +
 	"\aurgency\x18\x02 \x01(\x0e2\x16.medjournal.v1.UrgencyR\aurgency\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x12\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\x12%\n" +
+	"\x0epatient_advice\x18\x04 \x01(\tR\rpatientAdvice\"\x12\n" +
 	"\x10ListDrugsRequest\">\n" +
 	"\x11ListDrugsResponse\x12)\n" +
 	"\x05drugs\x18\x01 \x03(\v2\x13.medjournal.v1.DrugR\x05drugs\"\x15\n" +

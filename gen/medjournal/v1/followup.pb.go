@@ -688,7 +688,9 @@ type WatchFlagsResponse struct {
 	// The flag as it is after the change.
 	Flag *Flag `protobuf:"bytes,1,opt,name=flag,proto3" json:"flag,omitempty"`
 	// What changed: the newest event of the flag.
-	Event         *FlagEvent `protobuf:"bytes,2,opt,name=event,proto3" json:"event,omitempty"`
+	Event *FlagEvent `protobuf:"bytes,2,opt,name=event,proto3" json:"event,omitempty"`
+	// Set, without a flag, on the one message that ends the opening list of open flags.
+	CaughtUp      bool `protobuf:"varint,3,opt,name=caught_up,json=caughtUp,proto3" json:"caught_up,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -735,6 +737,13 @@ func (x *WatchFlagsResponse) GetEvent() *FlagEvent {
 		return x.Event
 	}
 	return nil
+}
+
+func (x *WatchFlagsResponse) GetCaughtUp() bool {
+	if x != nil {
+		return x.CaughtUp
+	}
+	return false
 }
 
 var File_medjournal_v1_followup_proto protoreflect.FileDescriptor
@@ -786,10 +795,11 @@ const file_medjournal_v1_followup_proto_rawDesc = "" +
 	"\n" +
 	"patient_id\x18\x01 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tpatientId\x12A\n" +
 	"\vmin_urgency\x18\x02 \x01(\x0e2\x16.medjournal.v1.UrgencyB\b\xbaH\x05\x82\x01\x02\x10\x01R\n" +
-	"minUrgency\"m\n" +
+	"minUrgency\"\x8a\x01\n" +
 	"\x12WatchFlagsResponse\x12'\n" +
 	"\x04flag\x18\x01 \x01(\v2\x13.medjournal.v1.FlagR\x04flag\x12.\n" +
-	"\x05event\x18\x02 \x01(\v2\x18.medjournal.v1.FlagEventR\x05event2\xee\x04\n" +
+	"\x05event\x18\x02 \x01(\v2\x18.medjournal.v1.FlagEventR\x05event\x12\x1b\n" +
+	"\tcaught_up\x18\x03 \x01(\bR\bcaughtUp2\xee\x04\n" +
 	"\x0fFollowUpService\x12S\n" +
 	"\tListFlags\x12\x1f.medjournal.v1.ListFlagsRequest\x1a .medjournal.v1.ListFlagsResponse\"\x03\x90\x02\x01\x12M\n" +
 	"\aGetFlag\x12\x1d.medjournal.v1.GetFlagRequest\x1a\x1e.medjournal.v1.GetFlagResponse\"\x03\x90\x02\x01\x12`\n" +

@@ -71,8 +71,9 @@ type FollowUpServiceClient interface {
 	// AddFlagNote adds a note to the flag's history, from the patient or a clinician.
 	AddFlagNote(context.Context, *v1.AddFlagNoteRequest) (*v1.AddFlagNoteResponse, error)
 	// WatchFlags streams every flag raised or changed for the clinician's patients as it
-	// happens, until the client hangs up. Clinicians only. Reconnect after a drop and call
-	// ListFlags to catch up on what happened in between.
+	// happens, until the client hangs up. Clinicians only. It starts with the flags open at
+	// that moment, then one message with `caught_up` set; everything after that is live.
+	// After a drop, reconnect: the opening flags cover what happened in between.
 	WatchFlags(context.Context, *v1.WatchFlagsRequest) (*connect.ServerStreamForClient[v1.WatchFlagsResponse], error)
 }
 
@@ -220,8 +221,9 @@ type FollowUpServiceHandler interface {
 	// AddFlagNote adds a note to the flag's history, from the patient or a clinician.
 	AddFlagNote(context.Context, *v1.AddFlagNoteRequest) (*v1.AddFlagNoteResponse, error)
 	// WatchFlags streams every flag raised or changed for the clinician's patients as it
-	// happens, until the client hangs up. Clinicians only. Reconnect after a drop and call
-	// ListFlags to catch up on what happened in between.
+	// happens, until the client hangs up. Clinicians only. It starts with the flags open at
+	// that moment, then one message with `caught_up` set; everything after that is live.
+	// After a drop, reconnect: the opening flags cover what happened in between.
 	WatchFlags(context.Context, *v1.WatchFlagsRequest, *connect.ServerStream[v1.WatchFlagsResponse]) error
 }
 

@@ -1,0 +1,201 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	rulesv1 "github.com/medjournal/medjournal/gen/medjournal/rules/v1"
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// buildContext summarizes the journal around the trigger for rules with the given window.
+// Symptoms and vitals count from both sides of the trigger, since a patient may log an
+// earlier symptom late; labs count up to the trigger, as the history the trigger is read
+// against.
+func (e *Engine) buildContext(in Input, window time.Duration) *rulesv1.Context {
+	t := in.Trigger
+	at := t.GetOccurredTime().AsTime()
+	c := &rulesv1.Context{
+		Entry:       t,
+		Symptoms:    map[string]int32{},
+		SymptomDays: map[string]int32{},
+		VitalMax:    map[string]float64{},
+		VitalMin:    map[string]float64{},
+		Labs:        map[string]*rulesv1.LabSummary{},
+	}
+	switch k := t.GetKind().(type) {
+	case *medjournalv1.Entry_Symptom:
+		c.TriggerSymptom = k.Symptom.GetCode()
+	case *medjournalv1.Entry_Vital:
+		c.TriggerVital = k.Vital.GetCode()
+	case *medjournalv1.Entry_Lab:
+		c.TriggerLab = e.analyte(k.Lab.GetCode())
+	}
+	loc := patientLocation(in.Patient)
+	days := map[string]map[string]bool{}
+	doses := map[string]int32{}
+	today := at.In(loc).Format(time.DateOnly)
+	for _, entry := range in.Recent {
+		when := entry.GetOccurredTime().AsTime()
+		if when.Sub(at).Abs() > window {
+			continue
+		}
+		switch k := entry.GetKind().(type) {
+		case *medjournalv1.Entry_Symptom:
+			code := k.Symptom.GetCode()
+			c.Symptoms[code] = max(c.Symptoms[code], int32(k.Symptom.GetSeverity()))
+			if days[code] == nil {
+				days[code] = map[string]bool{}
+			}
+			days[code][when.In(loc).Format(time.DateOnly)] = true
+		case *medjournalv1.Entry_Vital:
+			code, v := k.Vital.GetCode(), k.Vital.GetCanonicalValue()
+			if old, ok := c.VitalMax[code]; !ok || v > old {
+				c.VitalMax[code] = v
+			}
+			if old, ok := c.VitalMin[code]; !ok || v < old {
+				c.VitalMin[code] = v
+			}
+		case *medjournalv1.Entry_Dose:
+			if k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN && when.In(loc).Format(time.DateOnly) == today {
+				doses[k.Dose.GetMedicationId()]++
+			}
+		}
+	}
+	for code, d := range days {
+		c.SymptomDays[code] = int32(len(d))
+	}
+	for _, n := range doses {
+		c.MaxDosesTakenToday = max(c.MaxDosesTakenToday, n)
+	}
+	e.summarizeLabs(c, in, at, window)
+	e.describePatient(c, in, at.In(loc))
+	return c
+}
+
+// summarizeLabs fills c.Labs from the lab history up to the trigger: an analyte appears
+// when it has a result within the window; its previous result and baseline may be older.
+func (e *Engine) summarizeLabs(c *rulesv1.Context, in Input, at time.Time, window time.Duration) {
+	history := slices.Clone(in.LabHistory)
+	if in.Trigger.GetLab() != nil && !slices.ContainsFunc(history, func(h *medjournalv1.Entry) bool { return h.GetId() == in.Trigger.GetId() }) {
+		history = append(history, in.Trigger)
+	}
+	slices.SortStableFunc(history, func(a, b *medjournalv1.Entry) int {
+		return a.GetOccurredTime().AsTime().Compare(b.GetOccurredTime().AsTime())
+	})
+	byAnalyte := map[string][]*medjournalv1.Entry{}
+	for _, h := range history {
+		if h.GetOccurredTime().AsTime().After(at) {
+			continue
+		}
+		if a := e.analyte(h.GetLab().GetCode()); a != "" {
+			byAnalyte[a] = append(byAnalyte[a], h)
+		}
+	}
+	value := func(h *medjournalv1.Entry) float64 { return h.GetLab().GetCanonicalValue() }
+	for analyte, results := range byAnalyte {
+		last := results[len(results)-1]
+		if at.Sub(last.GetOccurredTime().AsTime()) > window {
+			continue
+		}
+		s := &rulesv1.LabSummary{Value: value(last), HasBaseline: true, Baseline: value(results[0]), Min: value(last), Max: value(last)}
+		s.Low, s.High = e.referenceRange(last)
+		if len(results) > 1 {
+			s.HasPrevious, s.Previous = true, value(results[len(results)-2])
+		}
+		for _, r := range results {
+			if at.Sub(r.GetOccurredTime().AsTime()) <= window {
+				s.Min, s.Max = min(s.Min, value(r)), max(s.Max, value(r))
+			}
+		}
+		c.Labs[analyte] = s
+	}
+}
+
+// referenceRange is the lab's own range, else the catalog's typical one.
+func (e *Engine) referenceRange(h *medjournalv1.Entry) (float64, float64) {
+	lab := h.GetLab()
+	low, high := 0.0, 0.0
+	if t, ok := e.cat.LabTest(lab.GetCode()); ok {
+		low, high = t.GetTypicalLow(), t.GetTypicalHigh()
+	}
+	if lab.CanonicalReferenceLow != nil {
+		low = lab.GetCanonicalReferenceLow()
+	}
+	if lab.CanonicalReferenceHigh != nil {
+		high = lab.GetCanonicalReferenceHigh()
+	}
+	return low, high
+}
+
+// describePatient fills the drugs taken on the trigger's local day and the profile.
+func (e *Engine) describePatient(c *rulesv1.Context, in Input, local time.Time) {
+	day := local.Format(time.DateOnly)
+	for _, m := range in.Medications {
+		if (m.GetStartDate() != "" && m.GetStartDate() > day) || (m.GetEndDate() != "" && m.GetEndDate() < day) {
+			continue
+		}
+		code := m.GetDrugCode()
+		if code == "" || slices.Contains(c.Drugs, code) {
+			continue
+		}
+		c.Drugs = append(c.Drugs, code)
+		if d, ok := e.cat.Drug(code); ok {
+			class := strings.ToLower(strings.TrimPrefix(d.GetDrugClass().String(), "DRUG_CLASS_"))
+			if !slices.Contains(c.DrugClasses, class) {
+				c.DrugClasses = append(c.DrugClasses, class)
+			}
+		}
+	}
+	p := in.Patient.GetProfile()
+	if y := p.GetBirthYear(); y > 0 {
+		c.Age = int32(local.Year()) - y
+	}
+	s := p.GetSmokingStatus()
+	c.Smoker = s == medjournalv1.SmokingStatus_SMOKING_STATUS_CURRENT || s == medjournalv1.SmokingStatus_SMOKING_STATUS_FORMER
+	c.RiskFactors = slices.Clone(p.GetRiskFactors())
+}
+
+func patientLocation(a *medjournalv1.Account) *time.Location {
+	if loc, err := time.LoadLocation(a.GetTimeZone()); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// analyte maps a LOINC code to the short analyte name rules use ("751-8" → "anc"), so
+// alternate codes for one analyte read the same.
+func (e *Engine) analyte(loinc string) string {
+	t, ok := e.cat.LabTest(loinc)
+	if !ok {
+		return ""
+	}
+	short := strings.ToLower(t.GetShortName())
+	if a, ok := analyteByShortName[short]; ok {
+		return a
+	}
+	return short
+}
+
+// analyteByShortName renames the catalog short names that are not already the analyte
+// names the rules use.
+var analyteByShortName = map[string]string{
+	"hdl-c": "hdl",
+	"ldl-c": "ldl",
+	"tbil":  "bili",
+	"tc":    "chol",
+}
+
+// entryCode is the code an entry contributes to evidence_codes matching.
+func (e *Engine) entryCode(entry *medjournalv1.Entry) string {
+	switch k := entry.GetKind().(type) {
+	case *medjournalv1.Entry_Symptom:
+		return k.Symptom.GetCode()
+	case *medjournalv1.Entry_Vital:
+		return k.Vital.GetCode()
+	case *medjournalv1.Entry_Lab:
+		return e.analyte(k.Lab.GetCode())
+	}
+	return ""
+}

@@ -1,0 +1,197 @@
+// Package rules is the warning-sign engine: it checks a new or changed journal entry
+// against rules taken from the JAK inhibitors' labels and says which flags to raise.
+//
+// Rules are data (data/rules.textproto, a medjournal.v1.ListRulesResponse) with their
+// conditions written in CEL over a typed context (medjournal.rules.v1.Context) built from
+// the patient's journal around the entry. Every rule is compiled and type-checked once
+// at start, so a rule that names a field that does not exist fails start-up, not a
+// patient's entry. The package knows nothing of SQL: the store hands it the journal
+// window and records what it finds.
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/medjournal/medjournal/catalog"
+	rulesv1 "github.com/medjournal/medjournal/gen/medjournal/rules/v1"
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// LabLookback is how far back lab history reaches for baselines and repeat tests.
+const LabLookback = 400 * 24 * time.Hour
+
+// Input is the part of a patient's journal one evaluation needs. Every list is bounded by
+// time, so an evaluation costs the same however long the journal is.
+type Input struct {
+	Trigger     *medjournalv1.Entry   // the entry created or changed
+	Recent      []*medjournalv1.Entry // live entries within Window of the trigger, either side
+	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger
+	Medications []*medjournalv1.Medication
+	Patient     *medjournalv1.Account
+}
+
+// Finding is one rule that matched.
+type Finding struct {
+	Rule     *medjournalv1.Rule
+	Urgency  medjournalv1.Urgency // the rule's urgency, raised by any escalation that holds
+	Evidence []string             // entry ids: the trigger first, then window entries by time
+}
+
+// Engine holds the compiled rule set. It is read-only after Load and safe for concurrent use.
+type Engine struct {
+	cat    *catalog.Catalog
+	list   *medjournalv1.ListRulesResponse
+	rules  []*compiledRule
+	window time.Duration // the longest rule window
+}
+
+type compiledRule struct {
+	def         *medjournalv1.Rule
+	condition   cel.Program
+	escalations []compiledEscalation
+	window      time.Duration
+}
+
+type compiledEscalation struct {
+	condition cel.Program
+	urgency   medjournalv1.Urgency
+	advice    string
+}
+
+// Load parses, checks and compiles the embedded rule set.
+func Load(cat *catalog.Catalog) (*Engine, error) {
+	list, err := readRules()
+	if err != nil {
+		return nil, err
+	}
+	return compile(cat, list)
+}
+
+func compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engine, error) {
+	if err := validateRules(list); err != nil {
+		return nil, err
+	}
+	env, err := cel.NewEnv(
+		cel.Types(&rulesv1.Context{}, &medjournalv1.Entry{}),
+		cel.DeclareContextProto((&rulesv1.Context{}).ProtoReflect().Descriptor()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("rules: CEL environment: %w", err)
+	}
+	e := &Engine{cat: cat, list: list}
+	for _, def := range list.GetRules() {
+		cr := &compiledRule{def: def, window: def.GetWindow().AsDuration()}
+		if cr.condition, err = compileBool(env, def.GetCondition()); err != nil {
+			return nil, fmt.Errorf("rules: rule %s: condition: %w", def.GetId(), err)
+		}
+		for i, esc := range def.GetEscalations() {
+			prg, err := compileBool(env, esc.GetCondition())
+			if err != nil {
+				return nil, fmt.Errorf("rules: rule %s: escalation %d: %w", def.GetId(), i, err)
+			}
+			cr.escalations = append(cr.escalations, compiledEscalation{condition: prg, urgency: esc.GetUrgency(), advice: esc.GetPatientAdvice()})
+		}
+		e.rules = append(e.rules, cr)
+		e.window = max(e.window, cr.window)
+	}
+	return e, nil
+}
+
+func compileBool(env *cel.Env, expr string) (cel.Program, error) {
+	ast, iss := env.Compile(expr)
+	if iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	if ast.OutputType() != cel.BoolType {
+		return nil, fmt.Errorf("evaluates to %s, want bool", ast.OutputType())
+	}
+	return env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+}
+
+// Rules returns the rule set as published by CatalogService.ListRules. Callers must not
+// modify it.
+func (e *Engine) Rules() *medjournalv1.ListRulesResponse { return e.list }
+
+// Window is how far either side of an entry the engine needs the journal.
+func (e *Engine) Window() time.Duration { return e.window }
+
+// Evaluate checks in.Trigger against every rule and returns those that match.
+func (e *Engine) Evaluate(in Input) ([]Finding, error) {
+	contexts := map[time.Duration]*rulesv1.Context{} // rules share windows: build each once
+	var out []Finding
+	for _, r := range e.rules {
+		ctx, ok := contexts[r.window]
+		if !ok {
+			ctx = e.buildContext(in, r.window)
+			contexts[r.window] = ctx
+		}
+		vars, err := cel.ContextProtoVars(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("rules: context: %w", err)
+		}
+		matched, err := evalBool(r.condition, vars)
+		if err != nil {
+			return nil, fmt.Errorf("rules: rule %s: %w", r.def.GetId(), err)
+		}
+		if !matched {
+			continue
+		}
+		rule, urgency := r.def, r.def.GetUrgency()
+		for _, esc := range r.escalations {
+			ok, err := evalBool(esc.condition, vars)
+			if err != nil {
+				return nil, fmt.Errorf("rules: rule %s escalation: %w", r.def.GetId(), err)
+			}
+			if ok && esc.urgency > urgency {
+				urgency = esc.urgency
+				if esc.advice != "" {
+					// The finding carries the advice for the urgency it reached.
+					rule = proto.Clone(r.def).(*medjournalv1.Rule)
+					rule.PatientAdvice = esc.advice
+				}
+			}
+		}
+		out = append(out, Finding{Rule: rule, Urgency: urgency, Evidence: e.evidence(in, r)})
+	}
+	return out, nil
+}
+
+func evalBool(prg cel.Program, vars any) (bool, error) {
+	val, _, err := prg.Eval(vars)
+	if err != nil {
+		return false, err
+	}
+	b, ok := val.Value().(bool)
+	if !ok {
+		return false, fmt.Errorf("condition gave %v, want bool", val)
+	}
+	return b, nil
+}
+
+// evidence is the trigger, then the window's entries whose code the rule lists in
+// evidence_codes, oldest first.
+func (e *Engine) evidence(in Input, r *compiledRule) []string {
+	ids := []string{in.Trigger.GetId()}
+	if len(r.def.GetEvidenceCodes()) == 0 {
+		return ids
+	}
+	at := in.Trigger.GetOccurredTime().AsTime()
+	for _, entry := range in.Recent {
+		if entry.GetId() == in.Trigger.GetId() || !within(entry, at, r.window) {
+			continue
+		}
+		if code := e.entryCode(entry); code != "" && slices.Contains(r.def.GetEvidenceCodes(), code) {
+			ids = append(ids, entry.GetId())
+		}
+	}
+	return ids
+}
+
+func within(e *medjournalv1.Entry, at time.Time, window time.Duration) bool {
+	return e.GetOccurredTime().AsTime().Sub(at).Abs() <= window
+}

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"connectrpc.com/connect"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/store"
+)
+
+// watchBuffer is how many flag changes a watcher may fall behind before it is cut off; a
+// cut-off client reconnects and gets the open flags again.
+const watchBuffer = 256
+
+// watchers fans flag changes out to the clinicians watching them. The store announces
+// changes after commit on the writer's goroutine, so publishing never blocks: a watcher
+// that cannot keep up is dropped, never the writer slowed.
+type watchers struct {
+	mu   sync.Mutex
+	subs map[*watcher]struct{}
+}
+
+type watcher struct {
+	clinicianID string
+	changes     chan store.FlagChange
+	dropped     chan struct{} // closed when the watcher fell behind or lost access
+	dropOnce    sync.Once
+}
+
+func (w *watcher) drop() { w.dropOnce.Do(func() { close(w.dropped) }) }
+
+func (ws *watchers) add(clinicianID string) *watcher {
+	w := &watcher{clinicianID: clinicianID, changes: make(chan store.FlagChange, watchBuffer), dropped: make(chan struct{})}
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.subs == nil {
+		ws.subs = map[*watcher]struct{}{}
+	}
+	ws.subs[w] = struct{}{}
+	return w
+}
+
+func (ws *watchers) remove(w *watcher) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	delete(ws.subs, w)
+}
+
+// publish hands each change to every watcher; whether the watcher may see it is decided
+// on the watcher's own goroutine, against the grants of that moment.
+func (ws *watchers) publish(changes []store.FlagChange) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	for w := range ws.subs {
+		for _, ch := range changes {
+			select {
+			case w.changes <- ch:
+			default:
+				w.drop()
+			}
+		}
+	}
+}
+
+func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.WatchFlagsRequest, stream *connect.ServerStream[medjournalv1.WatchFlagsResponse]) error {
+	c := callerFrom(ctx)
+	if err := requireRole(c, medjournalv1.Role_ROLE_CLINICIAN); err != nil {
+		return err
+	}
+	scope, err := s.flagScope(ctx, c, req.GetPatientId())
+	if err != nil {
+		return err
+	}
+	// Subscribe before reading the open flags, so nothing falls between the two.
+	w := s.watchers.add(c.id())
+	defer s.watchers.remove(w)
+
+	open, err := s.store.ListFlags(ctx, store.FlagFilter{
+		PatientIDs: scope, Statuses: defaultFlagStatuses, MinUrgency: req.GetMinUrgency(), Limit: 10000,
+	})
+	if err != nil {
+		return s.toConnectError(ctx, "watch flags", err)
+	}
+	for _, fl := range open {
+		if err := stream.Send(&medjournalv1.WatchFlagsResponse{Flag: fl, Event: lastEvent(fl)}); err != nil {
+			return err
+		}
+	}
+	if err := stream.Send(&medjournalv1.WatchFlagsResponse{CaughtUp: true}); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.stopping:
+			return connect.NewError(connect.CodeUnavailable, errors.New("server is shutting down; reconnect"))
+		case <-w.dropped:
+			return connect.NewError(connect.CodeResourceExhausted, errors.New("fell too far behind; reconnect to get the open flags again"))
+		case ch := <-w.changes:
+			if req.GetPatientId() != "" && ch.PatientID != req.GetPatientId() {
+				continue
+			}
+			ok, err := s.hasGrant(ctx, ch.PatientID, c.id())
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			fl, err := s.store.Flag(ctx, ch.FlagID)
+			if err != nil {
+				return s.toConnectError(ctx, "watch flags", err)
+			}
+			if fl.GetUrgency() < req.GetMinUrgency() {
+				continue
+			}
+			if err := stream.Send(&medjournalv1.WatchFlagsResponse{Flag: fl, Event: lastEvent(fl)}); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func lastEvent(fl *medjournalv1.Flag) *medjournalv1.FlagEvent {
+	if n := len(fl.GetEvents()); n > 0 {
+		return fl.GetEvents()[n-1]
+	}
+	return nil
+}
