@@ -39,6 +39,7 @@ func (s *Server) authorizeJournal(ctx context.Context, c *caller, patientID stri
 		if !ok {
 			return "", permissionDenied("this patient has not granted you access")
 		}
+		noteRead(ctx, patientID)
 		return patientID, nil
 	}
 	return "", permissionDenied("this method is not available to your role")

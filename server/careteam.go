@@ -54,6 +54,7 @@ func (s *careTeamService) AcceptInvite(ctx context.Context, req *medjournalv1.Ac
 	if err != nil {
 		return nil, s.toConnectError(ctx, "accept invite", err)
 	}
+	noteRead(ctx, patient.GetId())
 	return &medjournalv1.AcceptInviteResponse{Patient: patient}, nil
 }
 
@@ -65,6 +66,9 @@ func (s *careTeamService) ListPatients(ctx context.Context, _ *medjournalv1.List
 	patients, err := s.store.ListPatients(ctx, c.id())
 	if err != nil {
 		return nil, s.toConnectError(ctx, "list patients", err)
+	}
+	for _, p := range patients {
+		noteRead(ctx, p.GetId())
 	}
 	return &medjournalv1.ListPatientsResponse{Patients: patients}, nil
 }

@@ -45,6 +45,9 @@ func (s *followUpService) ListFlags(ctx context.Context, req *medjournalv1.ListF
 	if err != nil {
 		return nil, s.toConnectError(ctx, "list flags", err)
 	}
+	for _, fl := range flags {
+		noteRead(ctx, fl.GetPatientId())
+	}
 	resp := &medjournalv1.ListFlagsResponse{Flags: flags}
 	if len(flags) > size {
 		resp.Flags = flags[:size]
@@ -107,10 +110,11 @@ func (s *followUpService) DismissFlag(ctx context.Context, req *medjournalv1.Dis
 
 func (s *followUpService) AddFlagNote(ctx context.Context, req *medjournalv1.AddFlagNoteRequest) (*medjournalv1.AddFlagNoteResponse, error) {
 	c := callerFrom(ctx)
-	if _, err := s.readableFlag(ctx, c, req.GetFlagId()); err != nil {
+	current, err := s.readableFlag(ctx, c, req.GetFlagId())
+	if err != nil {
 		return nil, err
 	}
-	fl, err := s.store.AddFlagNote(ctx, req.GetFlagId(), c.id(), req.GetText())
+	fl, err := s.store.AddFlagNote(auditChange(ctx, current.GetPatientId()), req.GetFlagId(), c.id(), req.GetText())
 	if err != nil {
 		return nil, s.toConnectError(ctx, "add flag note", err)
 	}
@@ -120,13 +124,14 @@ func (s *followUpService) AddFlagNote(ctx context.Context, req *medjournalv1.Add
 // changeFlag moves a flag through follow-up: clinicians of the patient only.
 func (s *followUpService) changeFlag(ctx context.Context, flagID string, to medjournalv1.FlagStatus, note string) (*medjournalv1.Flag, error) {
 	c := callerFrom(ctx)
-	if _, err := s.readableFlag(ctx, c, flagID); err != nil {
+	current, err := s.readableFlag(ctx, c, flagID)
+	if err != nil {
 		return nil, err
 	}
 	if err := requireRole(c, medjournalv1.Role_ROLE_CLINICIAN); err != nil {
 		return nil, permissionDenied("only a clinician works flags; add a note instead")
 	}
-	fl, err := s.store.ChangeFlagStatus(ctx, flagID, c.id(), to, note)
+	fl, err := s.store.ChangeFlagStatus(auditChange(ctx, current.GetPatientId()), flagID, c.id(), to, note)
 	if err != nil {
 		return nil, s.toConnectError(ctx, "change flag", err)
 	}

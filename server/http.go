@@ -44,7 +44,7 @@ const (
 func (s *Server) Handler() http.Handler {
 	opts := []connect.HandlerOption{
 		connect.WithRequestGate(s.authenticate),
-		connect.WithInterceptors(loggingInterceptor{}, validate.NewInterceptor(validate.WithValidator(s.validator))),
+		connect.WithInterceptors(loggingInterceptor{}, validate.NewInterceptor(validate.WithValidator(s.validator)), auditInterceptor{s}),
 		connect.WithReadMaxBytes(s.cfg.MaxMessageBytes),
 		connect.WithCompressMinBytes(1024),
 		connect.WithRecover(s.recoverPanic),
@@ -56,7 +56,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle(medjournalv1connect.NewFollowUpServiceHandler(&followUpService{s}, opts...))
 	mux.Handle(medjournalv1connect.NewCatalogServiceHandler(&catalogService{Server: s}, opts...))
 	mux.Handle(medjournalv1connect.NewExportServiceHandler(&medjournalv1connect.UnimplementedExportServiceHandler{}, opts...))
-	mux.Handle(medjournalv1connect.NewAuditServiceHandler(&medjournalv1connect.UnimplementedAuditServiceHandler{}, opts...))
+	mux.Handle(medjournalv1connect.NewAuditServiceHandler(&auditService{s}, opts...))
 
 	mux.Handle(grpchealth.NewHandler(s.health))
 	reflector := grpcreflect.NewStaticReflector(serviceNames...)

@@ -9,6 +9,7 @@ import (
 	"buf.build/go/protovalidate"
 	"google.golang.org/protobuf/types/known/timestamppb"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ type Config struct {
 	Now func() time.Time
 	// Hasher hashes passwords (default argon2id with OWASP parameters, 4 at a time).
 	Hasher *auth.Hasher
+	// PublicURL is where browsers reach this server, for share links
+	// (e.g. https://journal.example.org); default http://localhost:8080.
+	PublicURL string
 }
 
 func (c *Config) setDefaults() {
@@ -54,6 +58,10 @@ func (c *Config) setDefaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://localhost:8080"
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.Hasher == nil {
 		c.Hasher = auth.NewHasher(auth.OWASPParams, 4)
 	}

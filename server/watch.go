@@ -85,7 +85,7 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 		return s.toConnectError(ctx, "watch flags", err)
 	}
 	for _, fl := range open {
-		if err := stream.Send(&medjournalv1.WatchFlagsResponse{Flag: fl, Event: lastEvent(fl)}); err != nil {
+		if err := s.sendWatched(ctx, stream, fl); err != nil {
 			return err
 		}
 	}
@@ -118,11 +118,22 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 			if fl.GetUrgency() < req.GetMinUrgency() {
 				continue
 			}
-			if err := stream.Send(&medjournalv1.WatchFlagsResponse{Flag: fl, Event: lastEvent(fl)}); err != nil {
+			if err := s.sendWatched(ctx, stream, fl); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// sendWatched records the clinician's read in the audit trail, then sends the flag: a
+// stream lasts for hours, so its reads are recorded as they happen, not at its end.
+func (s *followUpService) sendWatched(ctx context.Context, stream *connect.ServerStream[medjournalv1.WatchFlagsResponse], fl *medjournalv1.Flag) error {
+	err := s.store.RecordAudit(ctx, store.AuditRecord{PatientID: fl.GetPatientId(), ActorID: callerFrom(ctx).id(),
+		Method: stream.Conn().Spec().Procedure, Action: medjournalv1.AuditAction_AUDIT_ACTION_READ})
+	if err != nil {
+		return s.toConnectError(ctx, "audit", err)
+	}
+	return stream.Send(&medjournalv1.WatchFlagsResponse{Flag: fl, Event: lastEvent(fl)})
 }
 
 func lastEvent(fl *medjournalv1.Flag) *medjournalv1.FlagEvent {

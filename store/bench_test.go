@@ -62,7 +62,7 @@ func BenchmarkCreateEntryWithRules(b *testing.B) {
 			for b.Loop() {
 				e := normalized(b, cat, &medjournalv1.Entry{Id: uuid.NewString(),
 					OccurredTime: timestamppb.New(now.Add(time.Duration(i) * time.Second)),
-					Kind: &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 37.1, Unit: "Cel"}}}, now)
+					Kind:         &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 37.1, Unit: "Cel"}}}, now)
 				if _, _, err := st.CreateEntry(ctx, p.Id, e); err != nil {
 					b.Fatal(err)
 				}

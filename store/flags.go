@@ -232,9 +232,9 @@ func (s *Store) Flag(ctx context.Context, id string) (*medjournalv1.Flag, error)
 	return out[0], nil
 }
 
-// FlagsOfDay returns the patient's flags created in [start, end) or with evidence that
+// FlagsBetween returns the patient's flags created in [start, end) or with evidence that
 // occurred then, in triage order.
-func (s *Store) FlagsOfDay(ctx context.Context, patientID string, start, end time.Time) ([]*medjournalv1.Flag, error) {
+func (s *Store) FlagsBetween(ctx context.Context, patientID string, start, end time.Time) ([]*medjournalv1.Flag, error) {
 	var out []*medjournalv1.Flag
 	err := s.read(ctx, func(tx *Tx) error {
 		ids, err := queryStrings(ctx, tx, `SELECT id FROM flags WHERE patient_id = ? AND (
@@ -250,7 +250,7 @@ func (s *Store) FlagsOfDay(ctx context.Context, patientID string, start, end tim
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("flags of day: %w", err)
+		return nil, fmt.Errorf("flags between %v and %v: %w", start, end, err)
 	}
 	return out, nil
 }

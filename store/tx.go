@@ -19,7 +19,16 @@ type Tx struct {
 // write runs fn in a BEGIN IMMEDIATE transaction on the writer and commits if fn returns
 // nil. With synchronous=FULL the commit returns only after the WAL is on disk.
 func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
-	return s.runTx(ctx, s.writer, nil, fn)
+	rec, audited := ctx.Value(auditKey{}).(AuditRecord)
+	if !audited {
+		return s.runTx(ctx, s.writer, nil, fn)
+	}
+	return s.runTx(ctx, s.writer, nil, func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, rec)
+	})
 }
 
 // read runs fn in a read-only transaction on the reader pool, so everything fn reads comes

@@ -4,6 +4,7 @@
 //	medjournal migrate  [--db PATH]                              create or upgrade the database
 //	medjournal backup   [--db PATH] --to FILE                    consistent online copy
 //	medjournal account create --role clinician|admin --email EMAIL --password-stdin
+//	medjournal audit verify [--db PATH]                          check the audit trail
 //
 // Every flag can also be set from the environment (MEDJOURNAL_ADDR, MEDJOURNAL_DB, ...);
 // a flag on the command line wins. Run a subcommand with -h for its flags.
@@ -53,6 +54,7 @@ commands:
   migrate         create or upgrade the database schema
   backup          write a consistent copy of the database while the server runs
   account create  create a clinician or admin account
+  audit verify    check the audit trail's hash chain for tampering
 
 Run 'medjournal <command> -h' for a command's flags.`
 
@@ -70,6 +72,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return backup(ctx, e, rest)
 	case "account":
 		return account(ctx, e, rest)
+	case "audit":
+		return audit(ctx, e, rest)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(e.stdout, usage)
 		return nil

@@ -30,6 +30,7 @@ type serveConfig struct {
 	sessionIdle     time.Duration
 	maxMessageBytes int
 	shutdownTimeout time.Duration
+	publicURL       string
 }
 
 func serve(ctx context.Context, e env, args []string) error {
@@ -46,6 +47,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	fs.DurationVar(&c.sessionTTL, "session-ttl", 30*24*time.Hour, "longest a session lasts [MEDJOURNAL_SESSION_TTL]")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 7*24*time.Hour, "a session unused this long ends [MEDJOURNAL_SESSION_IDLE]")
 	fs.IntVar(&c.maxMessageBytes, "max-message-bytes", 4<<20, "largest request message accepted [MEDJOURNAL_MAX_MESSAGE_BYTES]")
+	fs.StringVar(&c.publicURL, "public-url", "", "where browsers reach this server, for share links, e.g. https://journal.example.org; default http://ADDR [MEDJOURNAL_PUBLIC_URL]")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to let requests finish on SIGTERM [MEDJOURNAL_SHUTDOWN_TIMEOUT]")
 	if err := parseWithEnv(e, fs, args); err != nil {
 		return err
@@ -86,6 +88,7 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 		CORSOrigins:     splitList(c.corsOrigins),
 		MaxMessageBytes: c.maxMessageBytes,
 		Logger:          logger,
+		PublicURL:       publicURL(c),
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -194,4 +197,16 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// publicURL is the --public-url, or the listen address as a URL.
+func publicURL(c serveConfig) string {
+	if c.publicURL != "" {
+		return c.publicURL
+	}
+	scheme := "http"
+	if c.tlsCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + c.addr
 }

@@ -83,6 +83,12 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 		Hasher: FastHasher(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
+	// The listener comes first, so share links carry this server's real address.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	cfg.PublicURL = "http://" + ln.Addr().String()
 	for _, c := range change {
 		c(&cfg)
 	}
@@ -94,10 +100,6 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true)
 	hs := &http.Server{Handler: srv.Handler(), Protocols: protocols, ReadHeaderTimeout: 10 * time.Second}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	srv.SetServing(true)
