@@ -104,4 +104,3 @@ func TestInviteExpires(t *testing.T) {
 	err := clin.call(mj.CareTeamServiceAcceptInviteProcedure, &medjournalv1.AcceptInviteRequest{Code: inv.Code}, &medjournalv1.AcceptInviteResponse{})
 	apitest.WantCode(t, err, connect.CodeNotFound)
 }
-

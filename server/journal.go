@@ -217,7 +217,7 @@ func (s *journalService) GetDay(ctx context.Context, req *medjournalv1.GetDayReq
 	if err != nil {
 		return nil, s.toConnectError(ctx, "get day", err)
 	}
-	flags, err := s.store.FlagsOfDay(ctx, patientID, start, end)
+	flags, err := s.store.FlagsBetween(ctx, patientID, start, end)
 	if err != nil {
 		return nil, s.toConnectError(ctx, "get day", err)
 	}
