@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"connectrpc.com/connect"
@@ -51,6 +52,11 @@ func (s *accountService) SignUp(ctx context.Context, req *medjournalv1.SignUpReq
 }
 
 func (s *accountService) SignIn(ctx context.Context, req *medjournalv1.SignInRequest) (*medjournalv1.SignInResponse, error) {
+	accountKey, addressKey := store.NormalizeEmail(req.GetEmail()), clientAddress(ctx)
+	now := time.Now()
+	if wait := max(s.signInByAccount.blockedFor(accountKey, now), s.signInByAddress.blockedFor(addressKey, now)); wait > 0 {
+		return nil, tooMany("too many failed sign-ins", wait)
+	}
 	acct, hash, err := s.store.Credentials(ctx, req.GetEmail())
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, s.toConnectError(ctx, "sign in", err)
@@ -59,10 +65,13 @@ func (s *accountService) SignIn(ctx context.Context, req *medjournalv1.SignInReq
 	// password and answers the same.
 	if err := s.cfg.Hasher.Verify(ctx, req.GetPassword(), hash); err != nil {
 		if errors.Is(err, auth.ErrMismatch) {
+			s.signInByAccount.fail(accountKey, now)
+			s.signInByAddress.fail(addressKey, now)
 			return nil, unauthenticated("e-mail address or password is wrong")
 		}
 		return nil, s.toConnectError(ctx, "sign in", err)
 	}
+	s.signInByAccount.reset(accountKey)
 	sess, err := s.startSession(ctx, acct.Id)
 	if err != nil {
 		return nil, err
@@ -72,7 +81,7 @@ func (s *accountService) SignIn(ctx context.Context, req *medjournalv1.SignInReq
 
 func (s *accountService) SignOut(ctx context.Context, _ *medjournalv1.SignOutRequest) (*medjournalv1.SignOutResponse, error) {
 	c := callerFrom(ctx)
-	if err := s.store.DeleteSession(ctx, c.sessionID); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.store.DeleteSession(ctx, c.id(), c.sessionID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, s.toConnectError(ctx, "sign out", err)
 	}
 	return &medjournalv1.SignOutResponse{}, nil
@@ -99,6 +108,34 @@ func (s *accountService) UpdateProfile(ctx context.Context, req *medjournalv1.Up
 		return nil, s.toConnectError(ctx, "update profile", err)
 	}
 	return &medjournalv1.UpdateProfileResponse{Profile: p}, nil
+}
+
+func (s *accountService) ListSessions(ctx context.Context, _ *medjournalv1.ListSessionsRequest) (*medjournalv1.ListSessionsResponse, error) {
+	c := callerFrom(ctx)
+	sessions, err := s.store.SessionsOf(ctx, c.id())
+	if err != nil {
+		return nil, s.toConnectError(ctx, "list sessions", err)
+	}
+	resp := &medjournalv1.ListSessionsResponse{}
+	for _, sess := range sessions {
+		resp.Sessions = append(resp.Sessions, &medjournalv1.Session{
+			Id:          sess.ID,
+			CreateTime:  timestamppb.New(sess.CreateTime),
+			ExpireTime:  timestamppb.New(sess.ExpireTime),
+			LastUseTime: timestamppb.New(sess.LastUsedTime),
+			UserAgent:   sess.UserAgent,
+			Current:     sess.ID == c.sessionID,
+		})
+	}
+	return resp, nil
+}
+
+func (s *accountService) RevokeSession(ctx context.Context, req *medjournalv1.RevokeSessionRequest) (*medjournalv1.RevokeSessionResponse, error) {
+	c := callerFrom(ctx)
+	if err := s.store.DeleteSession(ctx, c.id(), req.GetSessionId()); err != nil {
+		return nil, s.toConnectError(ctx, "revoke session", err)
+	}
+	return &medjournalv1.RevokeSessionResponse{}, nil
 }
 
 // profileFields are the profile's updatable fields, which an empty mask means.
@@ -150,6 +187,19 @@ func (s *Server) startSession(ctx context.Context, accountID string) (*medjourna
 		CreateTime: timestamppb.New(sess.CreateTime),
 		ExpireTime: timestamppb.New(sess.ExpireTime),
 	}, nil
+}
+
+// clientAddress is the caller's IP address, without the port.
+func clientAddress(ctx context.Context) string {
+	info, ok := connect.CallInfoForHandlerContext(ctx)
+	if !ok {
+		return ""
+	}
+	host, _, err := net.SplitHostPort(info.Peer().Addr)
+	if err != nil {
+		return info.Peer().Addr
+	}
+	return host
 }
 
 func truncate(s string, n int) string {

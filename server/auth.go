@@ -65,6 +65,11 @@ func (s *Server) authenticate(ctx context.Context, spec connect.Spec, _ connect.
 		return nil, s.noteAuthFailure(ctx, err)
 	}
 	noteCaller(ctx, c.id())
+	if s.writes != nil && spec.IdempotencyLevel != connect.IdempotencyNoSideEffects {
+		if wait := s.writes.wait(c.sessionID, time.Now()); wait > 0 {
+			return nil, s.noteAuthFailure(ctx, tooMany("too many writes from this session", wait))
+		}
+	}
 	return context.WithValue(ctx, callerKey{}, c), nil
 }
 

@@ -37,6 +37,9 @@ type Config struct {
 	Now func() time.Time
 	// Hasher hashes passwords (default argon2id with OWASP parameters, 4 at a time).
 	Hasher *auth.Hasher
+	// WriteRate is the most writes per second one session may make; 0 turns the limit off.
+	// (The serve command defaults to 20.)
+	WriteRate float64
 	// PublicURL is where browsers reach this server, for share links
 	// (e.g. https://journal.example.org); default http://localhost:8080.
 	PublicURL string
@@ -77,10 +80,14 @@ type Server struct {
 	// validator checks requests against the rules in the .proto files.
 	validator protovalidate.Validator
 
-	engine   *rules.Engine
-	watchers watchers      // clinicians watching flags live
-	stopping chan struct{} // closed by BeginShutdown
-	stopOnce sync.Once
+	engine *rules.Engine
+	// Abuse limits.
+	signInByAccount *failureThrottle
+	signInByAddress *failureThrottle
+	writes          *writeLimiters // nil when WriteRate is 0
+	watchers        watchers       // clinicians watching flags live
+	stopping        chan struct{}  // closed by BeginShutdown
+	stopOnce        sync.Once
 }
 
 // New returns a Server over an open store, the loaded catalog and the rule engine. It
@@ -92,15 +99,20 @@ func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config
 		return nil, err
 	}
 	s := &Server{
-		engine:    engine,
-		validator: v,
-		cfg:       cfg,
-		store:     st,
-		catalog:   cat,
-		log:       cfg.Logger,
-		health:    grpchealth.NewStaticChecker(serviceNames...),
+		signInByAccount: newFailureThrottle(accountFailureLimit, failureWindow),
+		signInByAddress: newFailureThrottle(addressFailureLimit, failureWindow),
+		engine:          engine,
+		validator:       v,
+		cfg:             cfg,
+		store:           st,
+		catalog:         cat,
+		log:             cfg.Logger,
+		health:          grpchealth.NewStaticChecker(serviceNames...),
 
 		stopping: make(chan struct{}),
+	}
+	if cfg.WriteRate > 0 {
+		s.writes = newWriteLimiters(cfg.WriteRate)
 	}
 	st.SetFlagListener(s.watchers.publish)
 	return s, nil

@@ -79,10 +79,34 @@ func (s *Store) TouchSession(ctx context.Context, id string) error {
 	return nil
 }
 
-// DeleteSession ends a session; its token stops working at once.
-func (s *Store) DeleteSession(ctx context.Context, id string) error {
+// SessionsOf returns the account's sessions, most recently used first.
+func (s *Store) SessionsOf(ctx context.Context, accountID string) ([]Session, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, account_id, create_time, expire_time, last_used_time,
+		user_agent FROM sessions WHERE account_id = ? ORDER BY last_used_time DESC, id`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var (
+			sess                   Session
+			created, expires, used int64
+		)
+		if err := rows.Scan(&sess.ID, &sess.AccountID, &created, &expires, &used, &sess.UserAgent); err != nil {
+			return nil, fmt.Errorf("list sessions: %w", err)
+		}
+		sess.CreateTime, sess.ExpireTime, sess.LastUsedTime = fromMillis(created), fromMillis(expires), fromMillis(used)
+		out = append(out, sess)
+	}
+	return out, rows.Err()
+}
+
+// DeleteSession ends one of the account's sessions; its token stops working at once.
+// Another account's session is ErrNotFound.
+func (s *Store) DeleteSession(ctx context.Context, accountID, id string) error {
 	err := s.write(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND account_id = ?`, id, accountID)
 		if err != nil {
 			return err
 		}

@@ -158,7 +158,10 @@ func TestSessions(t *testing.T) {
 	if got.ID != sess.ID || gotAcct.Id != acct.Id || gotAcct.Role != medjournalv1.Role_ROLE_CLINICIAN {
 		t.Errorf("session lookup = %+v, %v", got, gotAcct)
 	}
-	if err := s.DeleteSession(ctx, sess.ID); err != nil {
+	if err := s.DeleteSession(ctx, "someone-else", sess.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("delete another account's session: err = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteSession(ctx, acct.Id, sess.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.SessionByTokenHash(ctx, hash); !errors.Is(err, store.ErrNotFound) {

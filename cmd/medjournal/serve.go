@@ -89,6 +89,7 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 		MaxMessageBytes: c.maxMessageBytes,
 		Logger:          logger,
 		PublicURL:       publicURL(c),
+		WriteRate:       c.writeRate,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -367,8 +367,14 @@ type Session struct {
 	// When the session ends at the latest. It also ends after a period without use.
 	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
 	// Server-assigned id of the session (not a secret).
-	Id            string                 `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	Id         string                 `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When the session was last used (to the minute). Set by ListSessions.
+	LastUseTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=last_use_time,json=lastUseTime,proto3" json:"last_use_time,omitempty"`
+	// The device's User-Agent at sign-in, to recognise it. Set by ListSessions.
+	UserAgent string `protobuf:"bytes,6,opt,name=user_agent,json=userAgent,proto3" json:"user_agent,omitempty"`
+	// True for the session making the ListSessions call. Set by ListSessions.
+	Current       bool `protobuf:"varint,7,opt,name=current,proto3" json:"current,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -429,6 +435,27 @@ func (x *Session) GetCreateTime() *timestamppb.Timestamp {
 		return x.CreateTime
 	}
 	return nil
+}
+
+func (x *Session) GetLastUseTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastUseTime
+	}
+	return nil
+}
+
+func (x *Session) GetUserAgent() string {
+	if x != nil {
+		return x.UserAgent
+	}
+	return ""
+}
+
+func (x *Session) GetCurrent() bool {
+	if x != nil {
+		return x.Current
+	}
+	return false
 }
 
 type SignUpRequest struct {
@@ -915,6 +942,167 @@ func (x *UpdateProfileResponse) GetProfile() *Profile {
 	return nil
 }
 
+type ListSessionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSessionsRequest) Reset() {
+	*x = ListSessionsRequest{}
+	mi := &file_medjournal_v1_account_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSessionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSessionsRequest) ProtoMessage() {}
+
+func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_medjournal_v1_account_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
+func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
+	return file_medjournal_v1_account_proto_rawDescGZIP(), []int{13}
+}
+
+type ListSessionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sessions, without their tokens.
+	Sessions      []*Session `protobuf:"bytes,1,rep,name=sessions,proto3" json:"sessions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSessionsResponse) Reset() {
+	*x = ListSessionsResponse{}
+	mi := &file_medjournal_v1_account_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSessionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSessionsResponse) ProtoMessage() {}
+
+func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_medjournal_v1_account_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
+func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
+	return file_medjournal_v1_account_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ListSessionsResponse) GetSessions() []*Session {
+	if x != nil {
+		return x.Sessions
+	}
+	return nil
+}
+
+type RevokeSessionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SessionId     string                 `protobuf:"bytes,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeSessionRequest) Reset() {
+	*x = RevokeSessionRequest{}
+	mi := &file_medjournal_v1_account_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSessionRequest) ProtoMessage() {}
+
+func (x *RevokeSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_medjournal_v1_account_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSessionRequest.ProtoReflect.Descriptor instead.
+func (*RevokeSessionRequest) Descriptor() ([]byte, []int) {
+	return file_medjournal_v1_account_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *RevokeSessionRequest) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+type RevokeSessionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeSessionResponse) Reset() {
+	*x = RevokeSessionResponse{}
+	mi := &file_medjournal_v1_account_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSessionResponse) ProtoMessage() {}
+
+func (x *RevokeSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_medjournal_v1_account_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSessionResponse.ProtoReflect.Descriptor instead.
+func (*RevokeSessionResponse) Descriptor() ([]byte, []int) {
+	return file_medjournal_v1_account_proto_rawDescGZIP(), []int{16}
+}
+
 var File_medjournal_v1_account_proto protoreflect.FileDescriptor
 
 const file_medjournal_v1_account_proto_rawDesc = "" +
@@ -934,14 +1122,18 @@ const file_medjournal_v1_account_proto_rawDesc = "" +
 	"birth_year\x18\x01 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\xb4\x10(\xec\x0eR\tbirthYear\x12.\n" +
 	"\x03sex\x18\x02 \x01(\x0e2\x12.medjournal.v1.SexB\b\xbaH\x05\x82\x01\x02\x10\x01R\x03sex\x12M\n" +
 	"\x0esmoking_status\x18\x03 \x01(\x0e2\x1c.medjournal.v1.SmokingStatusB\b\xbaH\x05\x82\x01\x02\x10\x01R\rsmokingStatus\x12C\n" +
-	"\frisk_factors\x18\x04 \x03(\tB \xbaH\x1d\x92\x01\x1a\x10 \x18\x01\"\x14r\x12\x10\x01\x18@2\f^[a-z0-9_]+$R\vriskFactors\"\xa9\x01\n" +
+	"\frisk_factors\x18\x04 \x03(\tB \xbaH\x1d\x92\x01\x1a\x10 \x18\x01\"\x14r\x12\x10\x01\x18@2\f^[a-z0-9_]+$R\vriskFactors\"\xa2\x02\n" +
 	"\aSession\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12;\n" +
 	"\vexpire_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"expireTime\x12\x0e\n" +
 	"\x02id\x18\x03 \x01(\tR\x02id\x12;\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\xe1\x01\n" +
+	"createTime\x12>\n" +
+	"\rlast_use_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vlastUseTime\x12\x1d\n" +
+	"\n" +
+	"user_agent\x18\x06 \x01(\tR\tuserAgent\x12\x18\n" +
+	"\acurrent\x18\a \x01(\bR\acurrent\"\xe1\x01\n" +
 	"\rSignUpRequest\x12 \n" +
 	"\x05email\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x18\xfe\x01`\x01R\x05email\x12&\n" +
@@ -972,7 +1164,14 @@ const file_medjournal_v1_account_proto_rawDesc = "" +
 	"birth_year\x12\x03sex\x12\x0esmoking_status\x12\frisk_factorsR\n" +
 	"updateMask\"I\n" +
 	"\x15UpdateProfileResponse\x120\n" +
-	"\aprofile\x18\x01 \x01(\v2\x16.medjournal.v1.ProfileR\aprofile*R\n" +
+	"\aprofile\x18\x01 \x01(\v2\x16.medjournal.v1.ProfileR\aprofile\"\x15\n" +
+	"\x13ListSessionsRequest\"J\n" +
+	"\x14ListSessionsResponse\x122\n" +
+	"\bsessions\x18\x01 \x03(\v2\x16.medjournal.v1.SessionR\bsessions\"?\n" +
+	"\x14RevokeSessionRequest\x12'\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tsessionId\"\x17\n" +
+	"\x15RevokeSessionResponse*R\n" +
 	"\x04Role\x12\x14\n" +
 	"\x10ROLE_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fROLE_PATIENT\x10\x01\x12\x12\n" +
@@ -989,14 +1188,16 @@ const file_medjournal_v1_account_proto_rawDesc = "" +
 	"\x1aSMOKING_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SMOKING_STATUS_NEVER\x10\x01\x12\x19\n" +
 	"\x15SMOKING_STATUS_FORMER\x10\x02\x12\x1a\n" +
-	"\x16SMOKING_STATUS_CURRENT\x10\x032\x9c\x03\n" +
+	"\x16SMOKING_STATUS_CURRENT\x10\x032\xd6\x04\n" +
 	"\x0eAccountService\x12E\n" +
 	"\x06SignUp\x12\x1c.medjournal.v1.SignUpRequest\x1a\x1d.medjournal.v1.SignUpResponse\x12E\n" +
 	"\x06SignIn\x12\x1c.medjournal.v1.SignInRequest\x1a\x1d.medjournal.v1.SignInResponse\x12H\n" +
 	"\aSignOut\x12\x1d.medjournal.v1.SignOutRequest\x1a\x1e.medjournal.v1.SignOutResponse\x12V\n" +
 	"\n" +
 	"GetAccount\x12 .medjournal.v1.GetAccountRequest\x1a!.medjournal.v1.GetAccountResponse\"\x03\x90\x02\x01\x12Z\n" +
-	"\rUpdateProfile\x12#.medjournal.v1.UpdateProfileRequest\x1a$.medjournal.v1.UpdateProfileResponseB\xb7\x01\n" +
+	"\rUpdateProfile\x12#.medjournal.v1.UpdateProfileRequest\x1a$.medjournal.v1.UpdateProfileResponse\x12\\\n" +
+	"\fListSessions\x12\".medjournal.v1.ListSessionsRequest\x1a#.medjournal.v1.ListSessionsResponse\"\x03\x90\x02\x01\x12Z\n" +
+	"\rRevokeSession\x12#.medjournal.v1.RevokeSessionRequest\x1a$.medjournal.v1.RevokeSessionResponseB\xb7\x01\n" +
 	"\x11com.medjournal.v1B\fAccountProtoP\x01Z?github.com/medjournal/medjournal/gen/medjournal/v1;medjournalv1\xa2\x02\x03MXX\xaa\x02\rMedjournal.V1\xca\x02\rMedjournal\\V1\xe2\x02\x19Medjournal\\V1\\GPBMetadata\xea\x02\x0eMedjournal::V1b\x06proto3"
 
 var (
@@ -1012,7 +1213,7 @@ func file_medjournal_v1_account_proto_rawDescGZIP() []byte {
 }
 
 var file_medjournal_v1_account_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_medjournal_v1_account_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_medjournal_v1_account_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_medjournal_v1_account_proto_goTypes = []any{
 	(Role)(0),                     // 0: medjournal.v1.Role
 	(Sex)(0),                      // 1: medjournal.v1.Sex
@@ -1030,41 +1231,51 @@ var file_medjournal_v1_account_proto_goTypes = []any{
 	(*GetAccountResponse)(nil),    // 13: medjournal.v1.GetAccountResponse
 	(*UpdateProfileRequest)(nil),  // 14: medjournal.v1.UpdateProfileRequest
 	(*UpdateProfileResponse)(nil), // 15: medjournal.v1.UpdateProfileResponse
-	(*timestamppb.Timestamp)(nil), // 16: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil), // 17: google.protobuf.FieldMask
+	(*ListSessionsRequest)(nil),   // 16: medjournal.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),  // 17: medjournal.v1.ListSessionsResponse
+	(*RevokeSessionRequest)(nil),  // 18: medjournal.v1.RevokeSessionRequest
+	(*RevokeSessionResponse)(nil), // 19: medjournal.v1.RevokeSessionResponse
+	(*timestamppb.Timestamp)(nil), // 20: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 21: google.protobuf.FieldMask
 }
 var file_medjournal_v1_account_proto_depIdxs = []int32{
 	0,  // 0: medjournal.v1.Account.role:type_name -> medjournal.v1.Role
 	4,  // 1: medjournal.v1.Account.profile:type_name -> medjournal.v1.Profile
-	16, // 2: medjournal.v1.Account.create_time:type_name -> google.protobuf.Timestamp
+	20, // 2: medjournal.v1.Account.create_time:type_name -> google.protobuf.Timestamp
 	1,  // 3: medjournal.v1.Profile.sex:type_name -> medjournal.v1.Sex
 	2,  // 4: medjournal.v1.Profile.smoking_status:type_name -> medjournal.v1.SmokingStatus
-	16, // 5: medjournal.v1.Session.expire_time:type_name -> google.protobuf.Timestamp
-	16, // 6: medjournal.v1.Session.create_time:type_name -> google.protobuf.Timestamp
-	4,  // 7: medjournal.v1.SignUpRequest.profile:type_name -> medjournal.v1.Profile
-	3,  // 8: medjournal.v1.SignUpResponse.account:type_name -> medjournal.v1.Account
-	5,  // 9: medjournal.v1.SignUpResponse.session:type_name -> medjournal.v1.Session
-	3,  // 10: medjournal.v1.SignInResponse.account:type_name -> medjournal.v1.Account
-	5,  // 11: medjournal.v1.SignInResponse.session:type_name -> medjournal.v1.Session
-	3,  // 12: medjournal.v1.GetAccountResponse.account:type_name -> medjournal.v1.Account
-	4,  // 13: medjournal.v1.UpdateProfileRequest.profile:type_name -> medjournal.v1.Profile
-	17, // 14: medjournal.v1.UpdateProfileRequest.update_mask:type_name -> google.protobuf.FieldMask
-	4,  // 15: medjournal.v1.UpdateProfileResponse.profile:type_name -> medjournal.v1.Profile
-	6,  // 16: medjournal.v1.AccountService.SignUp:input_type -> medjournal.v1.SignUpRequest
-	8,  // 17: medjournal.v1.AccountService.SignIn:input_type -> medjournal.v1.SignInRequest
-	10, // 18: medjournal.v1.AccountService.SignOut:input_type -> medjournal.v1.SignOutRequest
-	12, // 19: medjournal.v1.AccountService.GetAccount:input_type -> medjournal.v1.GetAccountRequest
-	14, // 20: medjournal.v1.AccountService.UpdateProfile:input_type -> medjournal.v1.UpdateProfileRequest
-	7,  // 21: medjournal.v1.AccountService.SignUp:output_type -> medjournal.v1.SignUpResponse
-	9,  // 22: medjournal.v1.AccountService.SignIn:output_type -> medjournal.v1.SignInResponse
-	11, // 23: medjournal.v1.AccountService.SignOut:output_type -> medjournal.v1.SignOutResponse
-	13, // 24: medjournal.v1.AccountService.GetAccount:output_type -> medjournal.v1.GetAccountResponse
-	15, // 25: medjournal.v1.AccountService.UpdateProfile:output_type -> medjournal.v1.UpdateProfileResponse
-	21, // [21:26] is the sub-list for method output_type
-	16, // [16:21] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	20, // 5: medjournal.v1.Session.expire_time:type_name -> google.protobuf.Timestamp
+	20, // 6: medjournal.v1.Session.create_time:type_name -> google.protobuf.Timestamp
+	20, // 7: medjournal.v1.Session.last_use_time:type_name -> google.protobuf.Timestamp
+	4,  // 8: medjournal.v1.SignUpRequest.profile:type_name -> medjournal.v1.Profile
+	3,  // 9: medjournal.v1.SignUpResponse.account:type_name -> medjournal.v1.Account
+	5,  // 10: medjournal.v1.SignUpResponse.session:type_name -> medjournal.v1.Session
+	3,  // 11: medjournal.v1.SignInResponse.account:type_name -> medjournal.v1.Account
+	5,  // 12: medjournal.v1.SignInResponse.session:type_name -> medjournal.v1.Session
+	3,  // 13: medjournal.v1.GetAccountResponse.account:type_name -> medjournal.v1.Account
+	4,  // 14: medjournal.v1.UpdateProfileRequest.profile:type_name -> medjournal.v1.Profile
+	21, // 15: medjournal.v1.UpdateProfileRequest.update_mask:type_name -> google.protobuf.FieldMask
+	4,  // 16: medjournal.v1.UpdateProfileResponse.profile:type_name -> medjournal.v1.Profile
+	5,  // 17: medjournal.v1.ListSessionsResponse.sessions:type_name -> medjournal.v1.Session
+	6,  // 18: medjournal.v1.AccountService.SignUp:input_type -> medjournal.v1.SignUpRequest
+	8,  // 19: medjournal.v1.AccountService.SignIn:input_type -> medjournal.v1.SignInRequest
+	10, // 20: medjournal.v1.AccountService.SignOut:input_type -> medjournal.v1.SignOutRequest
+	12, // 21: medjournal.v1.AccountService.GetAccount:input_type -> medjournal.v1.GetAccountRequest
+	14, // 22: medjournal.v1.AccountService.UpdateProfile:input_type -> medjournal.v1.UpdateProfileRequest
+	16, // 23: medjournal.v1.AccountService.ListSessions:input_type -> medjournal.v1.ListSessionsRequest
+	18, // 24: medjournal.v1.AccountService.RevokeSession:input_type -> medjournal.v1.RevokeSessionRequest
+	7,  // 25: medjournal.v1.AccountService.SignUp:output_type -> medjournal.v1.SignUpResponse
+	9,  // 26: medjournal.v1.AccountService.SignIn:output_type -> medjournal.v1.SignInResponse
+	11, // 27: medjournal.v1.AccountService.SignOut:output_type -> medjournal.v1.SignOutResponse
+	13, // 28: medjournal.v1.AccountService.GetAccount:output_type -> medjournal.v1.GetAccountResponse
+	15, // 29: medjournal.v1.AccountService.UpdateProfile:output_type -> medjournal.v1.UpdateProfileResponse
+	17, // 30: medjournal.v1.AccountService.ListSessions:output_type -> medjournal.v1.ListSessionsResponse
+	19, // 31: medjournal.v1.AccountService.RevokeSession:output_type -> medjournal.v1.RevokeSessionResponse
+	25, // [25:32] is the sub-list for method output_type
+	18, // [18:25] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_medjournal_v1_account_proto_init() }
@@ -1078,7 +1289,7 @@ func file_medjournal_v1_account_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_medjournal_v1_account_proto_rawDesc), len(file_medjournal_v1_account_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   13,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -45,6 +45,12 @@ const (
 	// AccountServiceUpdateProfileProcedure is the fully-qualified name of the AccountService's
 	// UpdateProfile RPC.
 	AccountServiceUpdateProfileProcedure = "/medjournal.v1.AccountService/UpdateProfile"
+	// AccountServiceListSessionsProcedure is the fully-qualified name of the AccountService's
+	// ListSessions RPC.
+	AccountServiceListSessionsProcedure = "/medjournal.v1.AccountService/ListSessions"
+	// AccountServiceRevokeSessionProcedure is the fully-qualified name of the AccountService's
+	// RevokeSession RPC.
+	AccountServiceRevokeSessionProcedure = "/medjournal.v1.AccountService/RevokeSession"
 )
 
 // AccountServiceClient is a client for the medjournal.v1.AccountService service.
@@ -66,6 +72,11 @@ type AccountServiceClient interface {
 	// UpdateProfile changes the caller's health profile (patients only). The profile makes
 	// warning-sign flags more or less urgent, so the app should ask for it at sign-up.
 	UpdateProfile(context.Context, *v1.UpdateProfileRequest) (*v1.UpdateProfileResponse, error)
+	// ListSessions lists the caller's signed-in devices, most recently used first, so a
+	// person can spot one they do not recognise. Tokens are never shown again.
+	ListSessions(context.Context, *v1.ListSessionsRequest) (*v1.ListSessionsResponse, error)
+	// RevokeSession signs one of the caller's devices out; its token stops working at once.
+	RevokeSession(context.Context, *v1.RevokeSessionRequest) (*v1.RevokeSessionResponse, error)
 }
 
 // NewAccountServiceClient constructs a client for the medjournal.v1.AccountService service. By
@@ -110,6 +121,19 @@ func NewAccountServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(accountServiceMethods.ByName("UpdateProfile")),
 			connect.WithClientOptions(opts...),
 		),
+		listSessions: connect.NewClient[v1.ListSessionsRequest, v1.ListSessionsResponse](
+			httpClient,
+			baseURL+AccountServiceListSessionsProcedure,
+			connect.WithSchema(accountServiceMethods.ByName("ListSessions")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		revokeSession: connect.NewClient[v1.RevokeSessionRequest, v1.RevokeSessionResponse](
+			httpClient,
+			baseURL+AccountServiceRevokeSessionProcedure,
+			connect.WithSchema(accountServiceMethods.ByName("RevokeSession")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -120,6 +144,8 @@ type accountServiceClient struct {
 	signOut       *connect.Client[v1.SignOutRequest, v1.SignOutResponse]
 	getAccount    *connect.Client[v1.GetAccountRequest, v1.GetAccountResponse]
 	updateProfile *connect.Client[v1.UpdateProfileRequest, v1.UpdateProfileResponse]
+	listSessions  *connect.Client[v1.ListSessionsRequest, v1.ListSessionsResponse]
+	revokeSession *connect.Client[v1.RevokeSessionRequest, v1.RevokeSessionResponse]
 }
 
 // SignUp calls medjournal.v1.AccountService.SignUp.
@@ -167,6 +193,24 @@ func (c *accountServiceClient) UpdateProfile(ctx context.Context, req *v1.Update
 	return nil, err
 }
 
+// ListSessions calls medjournal.v1.AccountService.ListSessions.
+func (c *accountServiceClient) ListSessions(ctx context.Context, req *v1.ListSessionsRequest) (*v1.ListSessionsResponse, error) {
+	response, err := c.listSessions.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RevokeSession calls medjournal.v1.AccountService.RevokeSession.
+func (c *accountServiceClient) RevokeSession(ctx context.Context, req *v1.RevokeSessionRequest) (*v1.RevokeSessionResponse, error) {
+	response, err := c.revokeSession.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // AccountServiceHandler is an implementation of the medjournal.v1.AccountService service.
 type AccountServiceHandler interface {
 	// SignUp creates a patient account and signs it in. Clinician and admin accounts are
@@ -186,6 +230,11 @@ type AccountServiceHandler interface {
 	// UpdateProfile changes the caller's health profile (patients only). The profile makes
 	// warning-sign flags more or less urgent, so the app should ask for it at sign-up.
 	UpdateProfile(context.Context, *v1.UpdateProfileRequest) (*v1.UpdateProfileResponse, error)
+	// ListSessions lists the caller's signed-in devices, most recently used first, so a
+	// person can spot one they do not recognise. Tokens are never shown again.
+	ListSessions(context.Context, *v1.ListSessionsRequest) (*v1.ListSessionsResponse, error)
+	// RevokeSession signs one of the caller's devices out; its token stops working at once.
+	RevokeSession(context.Context, *v1.RevokeSessionRequest) (*v1.RevokeSessionResponse, error)
 }
 
 // NewAccountServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -226,6 +275,19 @@ func NewAccountServiceHandler(svc AccountServiceHandler, opts ...connect.Handler
 		connect.WithSchema(accountServiceMethods.ByName("UpdateProfile")),
 		connect.WithHandlerOptions(opts...),
 	)
+	accountServiceListSessionsHandler := connect.NewUnaryHandlerSimple(
+		AccountServiceListSessionsProcedure,
+		svc.ListSessions,
+		connect.WithSchema(accountServiceMethods.ByName("ListSessions")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	accountServiceRevokeSessionHandler := connect.NewUnaryHandlerSimple(
+		AccountServiceRevokeSessionProcedure,
+		svc.RevokeSession,
+		connect.WithSchema(accountServiceMethods.ByName("RevokeSession")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/medjournal.v1.AccountService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case AccountServiceSignUpProcedure:
@@ -238,6 +300,10 @@ func NewAccountServiceHandler(svc AccountServiceHandler, opts ...connect.Handler
 			accountServiceGetAccountHandler.ServeHTTP(w, r)
 		case AccountServiceUpdateProfileProcedure:
 			accountServiceUpdateProfileHandler.ServeHTTP(w, r)
+		case AccountServiceListSessionsProcedure:
+			accountServiceListSessionsHandler.ServeHTTP(w, r)
+		case AccountServiceRevokeSessionProcedure:
+			accountServiceRevokeSessionHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -265,4 +331,12 @@ func (UnimplementedAccountServiceHandler) GetAccount(context.Context, *v1.GetAcc
 
 func (UnimplementedAccountServiceHandler) UpdateProfile(context.Context, *v1.UpdateProfileRequest) (*v1.UpdateProfileResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("medjournal.v1.AccountService.UpdateProfile is not implemented"))
+}
+
+func (UnimplementedAccountServiceHandler) ListSessions(context.Context, *v1.ListSessionsRequest) (*v1.ListSessionsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("medjournal.v1.AccountService.ListSessions is not implemented"))
+}
+
+func (UnimplementedAccountServiceHandler) RevokeSession(context.Context, *v1.RevokeSessionRequest) (*v1.RevokeSessionResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("medjournal.v1.AccountService.RevokeSession is not implemented"))
 }
