@@ -31,6 +31,7 @@ type serveConfig struct {
 	maxMessageBytes int
 	shutdownTimeout time.Duration
 	publicURL       string
+	maxDBBytes      int64
 }
 
 func serve(ctx context.Context, e env, args []string) error {
@@ -48,6 +49,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	fs.DurationVar(&c.sessionIdle, "session-idle", 7*24*time.Hour, "a session unused this long ends [MEDJOURNAL_SESSION_IDLE]")
 	fs.IntVar(&c.maxMessageBytes, "max-message-bytes", 4<<20, "largest request message accepted [MEDJOURNAL_MAX_MESSAGE_BYTES]")
 	fs.StringVar(&c.publicURL, "public-url", "", "where browsers reach this server, for share links, e.g. https://journal.example.org; default http://ADDR [MEDJOURNAL_PUBLIC_URL]")
+	fs.Int64Var(&c.maxDBBytes, "max-db-bytes", 0, "cap the database file at this size; past it writes fail with resource_exhausted and reads go on; 0 for no cap [MEDJOURNAL_MAX_DB_BYTES]")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to let requests finish on SIGTERM [MEDJOURNAL_SHUTDOWN_TIMEOUT]")
 	if err := parseWithEnv(e, fs, args); err != nil {
 		return err
@@ -81,6 +83,11 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer st.Close()
+	if c.maxDBBytes > 0 {
+		if err := st.SetSizeLimit(ctx, c.maxDBBytes); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
 
 	srv, err := server.New(st, cat, engine, server.Config{
 		SessionTTL:      c.sessionTTL,
