@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/medjournal/medjournal/catalog"
@@ -48,6 +49,10 @@ type Engine struct {
 	list   *medjournalv1.ListRulesResponse
 	rules  []*compiledRule
 	window time.Duration // the longest rule window
+	// contextFields read the Context message's fields as CEL values. They come from one
+	// type registry built at load, rather than the registry cel.ContextProtoVars would
+	// build on every evaluation, which the profile showed as most of the engine's cost.
+	contextFields map[string]*types.FieldType
 }
 
 type compiledRule struct {
@@ -84,6 +89,9 @@ func compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 		return nil, fmt.Errorf("rules: CEL environment: %w", err)
 	}
 	e := &Engine{cat: cat, list: list}
+	if e.contextFields, err = contextFieldTypes(); err != nil {
+		return nil, err
+	}
 	for _, def := range list.GetRules() {
 		cr := &compiledRule{def: def, window: def.GetWindow().AsDuration()}
 		if cr.condition, err = compileBool(env, def.GetCondition()); err != nil {
@@ -122,17 +130,16 @@ func (e *Engine) Window() time.Duration { return e.window }
 
 // Evaluate checks in.Trigger against every rule and returns those that match.
 func (e *Engine) Evaluate(in Input) ([]Finding, error) {
-	contexts := map[time.Duration]*rulesv1.Context{} // rules share windows: build each once
+	contexts := map[time.Duration]cel.Activation{} // rules share windows: build each once
 	var out []Finding
 	for _, r := range e.rules {
-		ctx, ok := contexts[r.window]
+		vars, ok := contexts[r.window]
 		if !ok {
-			ctx = e.buildContext(in, r.window)
-			contexts[r.window] = ctx
-		}
-		vars, err := cel.ContextProtoVars(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("rules: context: %w", err)
+			var err error
+			if vars, err = e.activation(e.buildContext(in, r.window)); err != nil {
+				return nil, fmt.Errorf("rules: context: %w", err)
+			}
+			contexts[r.window] = vars
 		}
 		matched, err := evalBool(r.condition, vars)
 		if err != nil {
@@ -159,6 +166,38 @@ func (e *Engine) Evaluate(in Input) ([]Finding, error) {
 		out = append(out, Finding{Rule: rule, Urgency: urgency, Evidence: e.evidence(in, r)})
 	}
 	return out, nil
+}
+
+// contextFieldTypes resolves every field of Context once, for activation.
+func contextFieldTypes() (map[string]*types.FieldType, error) {
+	reg, err := types.NewRegistry(types.ProtoTypeDefs(&rulesv1.Context{}))
+	if err != nil {
+		return nil, fmt.Errorf("rules: type registry: %w", err)
+	}
+	desc := (&rulesv1.Context{}).ProtoReflect().Descriptor()
+	out := map[string]*types.FieldType{}
+	for i := range desc.Fields().Len() {
+		name := desc.Fields().Get(i).TextName()
+		ft, ok := reg.FindStructFieldType(string(desc.FullName()), name)
+		if !ok {
+			return nil, fmt.Errorf("rules: context field %s has no CEL type", name)
+		}
+		out[name] = ft
+	}
+	return out, nil
+}
+
+// activation exposes the context's fields as the conditions' top-level variables.
+func (e *Engine) activation(ctx *rulesv1.Context) (cel.Activation, error) {
+	vars := make(map[string]any, len(e.contextFields))
+	for name, ft := range e.contextFields {
+		v, err := ft.GetFrom(ctx)
+		if err != nil {
+			return nil, err
+		}
+		vars[name] = v
+	}
+	return cel.NewActivation(vars)
 }
 
 func evalBool(prg cel.Program, vars any) (bool, error) {

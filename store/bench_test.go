@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,4 +99,48 @@ func normalized(b *testing.B, cat *catalog.Catalog, e *medjournalv1.Entry, now t
 		b.Fatal(err)
 	}
 	return e
+}
+
+// BenchmarkCreateEntryParallel measures durable entry writes (with rules) from many
+// concurrent clients, the case group commit is for: each commit waits for the disk.
+func BenchmarkCreateEntryParallel(b *testing.B) {
+	cat, err := catalog.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	engine, err := rules.Load(cat)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.WithEvaluator(server.Evaluator(engine)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var patients []string
+	for i := range 64 {
+		p, err := st.CreateAccount(ctx, &medjournalv1.Account{Email: fmt.Sprintf("p%d@example.com", i), DisplayName: "P",
+			Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
+		if err != nil {
+			b.Fatal(err)
+		}
+		patients = append(patients, p.Id)
+	}
+	now := time.Now()
+	var next atomic.Int64
+	b.SetParallelism(32) // 64 writers on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			e := normalized(b, cat, &medjournalv1.Entry{Id: uuid.NewString(),
+				OccurredTime: timestamppb.New(now.Add(-time.Duration(i) * time.Second)),
+				Kind:         &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 36.9, Unit: "Cel"}}}, now)
+			if _, _, err := st.CreateEntry(ctx, patients[i%int64(len(patients))], e); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

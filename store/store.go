@@ -30,6 +30,7 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 
+	commits      *commitLoop        // serializes and groups writes on the writer
 	evaluator    *Evaluator         // checks entries against the rules; nil: no flags
 	flagListener func([]FlagChange) // told of flags raised or changed, after commit
 }
@@ -82,6 +83,7 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("open database %s: %w", abs, mapError(err))
 	}
+	s.commits = newCommitLoop(s)
 	s.reader, err = sql.Open("sqlite", readerDSN(abs))
 	if err != nil {
 		s.writer.Close()
@@ -121,6 +123,9 @@ func readerDSN(path string) string {
 // every reader is gone.
 func (s *Store) Close() error {
 	var errs []error
+	if s.commits != nil {
+		s.commits.stop()
+	}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -16,44 +17,33 @@ type Tx struct {
 	changedFlags []FlagChange
 }
 
-// write runs fn in a BEGIN IMMEDIATE transaction on the writer and commits if fn returns
-// nil. With synchronous=FULL the commit returns only after the WAL is on disk.
+// write runs fn in a write transaction and returns once it is durable: with
+// synchronous=FULL a commit returns only after the WAL is on disk. Concurrent writes are
+// grouped into one transaction by the commit loop, each in its own savepoint, so many
+// requests share one disk flush while one request's failure leaves the others untouched.
 func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
-	rec, audited := ctx.Value(auditKey{}).(AuditRecord)
-	if !audited {
-		return s.runTx(ctx, s.writer, nil, fn)
-	}
-	return s.runTx(ctx, s.writer, nil, func(tx *Tx) error {
-		if err := fn(tx); err != nil {
-			return err
+	if rec, audited := ctx.Value(auditKey{}).(AuditRecord); audited {
+		inner := fn
+		fn = func(tx *Tx) error {
+			if err := inner(tx); err != nil {
+				return err
+			}
+			return appendAudit(ctx, tx, rec)
 		}
-		return appendAudit(ctx, tx, rec)
-	})
+	}
+	return s.commits.submit(ctx, fn)
 }
 
 // read runs fn in a read-only transaction on the reader pool, so everything fn reads comes
 // from one consistent snapshot.
 func (s *Store) read(ctx context.Context, fn func(*Tx) error) error {
-	return s.runTx(ctx, s.reader, &sql.TxOptions{ReadOnly: true}, fn)
-}
-
-func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
-	sqlTx, err := db.BeginTx(ctx, opts)
+	sqlTx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapError(err))
 	}
+	defer sqlTx.Rollback()
 	tx := &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond)}
-	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
-		return mapError(err)
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", mapError(err))
-	}
-	if len(tx.changedFlags) > 0 && s.flagListener != nil {
-		s.flagListener(tx.changedFlags)
-	}
-	return nil
+	return mapError(fn(tx))
 }
 
 // millis is how times are stored: INTEGER milliseconds since the Unix epoch, UTC. STRICT
@@ -62,3 +52,5 @@ func millis(t time.Time) int64 { return t.UnixMilli() }
 
 // fromMillis turns a stored time back into a time.Time in UTC.
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+var errStoreClosed = errors.New("store is closed")

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// maxGroup bounds how many writes share one transaction, so a burst cannot make one
+// commit, and the wait of the first writer in it, arbitrarily long.
+const maxGroup = 256
+
+// commitLoop owns the writer connection's transactions. Writes queue on a channel; the
+// loop takes every write waiting, runs each in a savepoint of one BEGIN IMMEDIATE
+// transaction, commits once, and only then answers each write: an acknowledged write is
+// always on disk, and a flush is paid once per group instead of once per write.
+type commitLoop struct {
+	store   *Store
+	queue   chan *pendingWrite
+	stopped chan struct{}
+}
+
+type pendingWrite struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	tx   *Tx
+	err  error
+	done chan error
+}
+
+func newCommitLoop(s *Store) *commitLoop {
+	l := &commitLoop{store: s, queue: make(chan *pendingWrite, maxGroup), stopped: make(chan struct{})}
+	go l.run()
+	return l
+}
+
+// submit queues fn and waits for its outcome. A write whose context ends while it waits in
+// the queue is dropped; once its group is committing it waits for the commit, since its
+// outcome is then decided.
+func (l *commitLoop) submit(ctx context.Context, fn func(*Tx) error) error {
+	w := &pendingWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case l.queue <- w:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-l.stopped:
+		return errStoreClosed
+	}
+	return <-w.done
+}
+
+// stop ends the loop after the writes already queued; later submits fail.
+func (l *commitLoop) stop() {
+	close(l.queue)
+	<-l.stopped
+}
+
+func (l *commitLoop) run() {
+	defer close(l.stopped)
+	for first := range l.queue {
+		group := []*pendingWrite{first}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case w, ok := <-l.queue:
+				if !ok {
+					break drain
+				}
+				group = append(group, w)
+			default:
+				break drain
+			}
+		}
+		l.commit(group)
+	}
+}
+
+// commit runs a group in one transaction. Each write gets its own savepoint and its own
+// Tx (its own timestamp and flag changes); a write that fails is rolled back to its
+// savepoint alone. If the commit itself fails, every write of the group fails with it:
+// nothing was written.
+func (l *commitLoop) commit(group []*pendingWrite) {
+	s := l.store
+	sqlTx, err := s.writer.BeginTx(context.Background(), nil)
+	if err != nil {
+		err = fmt.Errorf("begin: %w", mapError(err))
+		for _, w := range group {
+			w.done <- err
+		}
+		return
+	}
+	committed := 0
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.err = err
+			continue
+		}
+		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond)}
+		w.err = runInSavepoint(w.ctx, sqlTx, func() error { return w.fn(w.tx) })
+		if w.err == nil {
+			committed++
+		}
+	}
+	if committed == 0 {
+		_ = sqlTx.Rollback()
+	} else if err := sqlTx.Commit(); err != nil {
+		err = fmt.Errorf("commit: %w", mapError(err))
+		for _, w := range group {
+			if w.err == nil {
+				w.err = err
+			}
+		}
+	}
+	var changes []FlagChange
+	for _, w := range group {
+		if w.err == nil && w.tx != nil {
+			changes = append(changes, w.tx.changedFlags...)
+		}
+	}
+	if len(changes) > 0 && s.flagListener != nil {
+		s.flagListener(changes)
+	}
+	for _, w := range group {
+		w.done <- mapError(w.err)
+	}
+}
+
+// runInSavepoint runs fn so that its changes can be undone alone.
+func runInSavepoint(ctx context.Context, tx *sql.Tx, fn func() error) error {
+	// Savepoint statements run without the request's context: an interrupted ROLLBACK TO
+	// would leave the shared transaction holding a half-done write.
+	if _, err := tx.ExecContext(context.Background(), "SAVEPOINT write"); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.ExecContext(context.Background(), "ROLLBACK TO write"); rerr != nil {
+			return fmt.Errorf("%w (and rolling back: %v)", err, rerr)
+		}
+		_, _ = tx.ExecContext(context.Background(), "RELEASE write")
+		return err
+	}
+	_, err := tx.ExecContext(context.Background(), "RELEASE write")
+	return err
+}
