@@ -1,0 +1,68 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/store"
+)
+
+// TestGroupCommitIsolatesFailures writes concurrently so writes share transactions, with
+// every fifth write bound to fail: each failure is its own, and every other write lands.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	p, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: "group@example.com", DisplayName: "G",
+		Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.Now(),
+		Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: "first"}}}
+	if _, _, err := s.CreateEntry(ctx, p.Id, taken); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		good []string
+	)
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(time.Now().Add(-time.Duration(i) * time.Minute)),
+				Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: "concurrent"}}}
+			if i%5 == 0 {
+				e.Id = taken.Id // same id, other content: must fail alone
+			}
+			_, _, err := s.CreateEntry(ctx, p.Id, e)
+			switch {
+			case i%5 == 0 && !errors.Is(err, store.ErrAlreadyExists):
+				t.Errorf("write %d reusing an id: err = %v, want ErrAlreadyExists", i, err)
+			case i%5 != 0 && err != nil:
+				t.Errorf("write %d failed with its neighbour: %v", i, err)
+			case i%5 != 0:
+				mu.Lock()
+				good = append(good, e.Id)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, id := range good {
+		if _, err := s.Entry(ctx, p.Id, id); err != nil {
+			t.Errorf("acknowledged entry %s missing: %v", id, err)
+		}
+	}
+	if len(good) != 160 {
+		t.Errorf("%d writes landed, want 160", len(good))
+	}
+}
