@@ -113,18 +113,21 @@ func (e *Engine) summarizeLabs(c *rulesv1.Context, in Input, at time.Time, windo
 	}
 }
 
-// referenceRange is the lab's own range, else the catalog's typical one.
+// referenceRange is the lab's own range, else the catalog's typical one. A range that
+// cannot be right (an upper limit of 0, or below the lower one) is a data-entry slip; the
+// typical range is safer than a limit that hides every abnormal value.
 func (e *Engine) referenceRange(h *medjournalv1.Entry) (float64, float64) {
 	lab := h.GetLab()
 	low, high := 0.0, 0.0
 	if t, ok := e.cat.LabTest(lab.GetCode()); ok {
 		low, high = t.GetTypicalLow(), t.GetTypicalHigh()
 	}
-	if lab.CanonicalReferenceLow != nil {
-		low = lab.GetCanonicalReferenceLow()
+	ownLow, ownHigh := lab.GetCanonicalReferenceLow(), lab.GetCanonicalReferenceHigh()
+	if lab.CanonicalReferenceHigh != nil && ownHigh > 0 && ownHigh >= ownLow {
+		high = ownHigh
 	}
-	if lab.CanonicalReferenceHigh != nil {
-		high = lab.GetCanonicalReferenceHigh()
+	if lab.CanonicalReferenceLow != nil && (lab.CanonicalReferenceHigh == nil || ownLow <= ownHigh) {
+		low = ownLow
 	}
 	return low, high
 }

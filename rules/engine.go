@@ -74,10 +74,12 @@ func Load(cat *catalog.Catalog) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compile(cat, list)
+	return Compile(cat, list)
 }
 
-func compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engine, error) {
+// Compile checks and compiles a rule set; Load uses it on the embedded set, and tests on
+// deliberately broken ones.
+func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engine, error) {
 	if err := validateRules(list); err != nil {
 		return nil, err
 	}
