@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -323,5 +324,50 @@ func TestWatchFlagsDeliversNewFlag(t *testing.T) {
 		}
 		cancel()
 		<-done
+	})
+}
+
+// TestFlagEscalates: a later matching entry joins the open flag and raises its urgency,
+// with an ESCALATED event and advice for the new urgency.
+func TestFlagEscalates(t *testing.T) {
+	env := apitest.Start(t)
+	forEachProtocol(t, env, func(t *testing.T, c *apitest.Client) {
+		p := newPatient(t, c, "Worsening")
+		first := p.createEntry(t, fever("2026-09-10T08:00:00Z", 38.4))
+		fl := p.flag(t, first.FlagIds[0])
+		if fl.Urgency != medjournalv1.Urgency_URGENCY_URGENT {
+			t.Fatalf("fever alone is %v, want urgent", fl.Urgency)
+		}
+		worse := p.createEntry(t, symptom(at("2026-09-10T12:00:00Z"), "shortness_of_breath", medjournalv1.Severity_SEVERITY_MODERATE))
+		if !slices.Contains(worse.FlagIds, fl.Id) {
+			t.Fatalf("breathlessness after a fever flags %v, want it to join %s", worse.FlagIds, fl.Id)
+		}
+		fl = p.flag(t, fl.Id)
+		if fl.Urgency != medjournalv1.Urgency_URGENCY_EMERGENCY || !slices.Contains(eventTypes(fl), medjournalv1.FlagEventType_FLAG_EVENT_TYPE_ESCALATED) {
+			t.Fatalf("after breathlessness: urgency %v, events %v; want emergency, escalated", fl.Urgency, eventTypes(fl))
+		}
+		if !strings.Contains(strings.ToLower(fl.PatientAdvice), "emergency") {
+			t.Errorf("escalated advice %q does not say to seek emergency care", fl.PatientAdvice)
+		}
+	})
+}
+
+func TestListRulesPublishesSources(t *testing.T) {
+	env := apitest.Start(t)
+	forEachProtocol(t, env, func(t *testing.T, c *apitest.Client) {
+		var resp medjournalv1.ListRulesResponse
+		if err := c.Call(context.Background(), mj.CatalogServiceListRulesProcedure, "", &medjournalv1.ListRulesRequest{}, &resp); err != nil {
+			t.Fatal(err)
+		}
+		categories := map[medjournalv1.Category]bool{}
+		for _, r := range resp.Rules {
+			categories[r.Category] = true
+			if r.Source.GetDocument() == "" || r.Condition == "" || r.PatientAdvice == "" {
+				t.Errorf("rule %s is published without source, condition or advice", r.Id)
+			}
+		}
+		if len(resp.Rules) < 40 || len(categories) < 12 {
+			t.Errorf("%d rules over %d categories", len(resp.Rules), len(categories))
+		}
 	})
 }
