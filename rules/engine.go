@@ -11,7 +11,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -60,6 +59,7 @@ type compiledRule struct {
 	condition   cel.Program
 	escalations []compiledEscalation
 	window      time.Duration
+	evidence    []evidenceCode
 }
 
 type compiledEscalation struct {
@@ -96,6 +96,13 @@ func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 	}
 	for _, def := range list.GetRules() {
 		cr := &compiledRule{def: def, window: def.GetWindow().AsDuration()}
+		for _, code := range def.GetEvidenceCodes() {
+			ec, err := parseEvidenceCode(code)
+			if err != nil {
+				return nil, fmt.Errorf("rules: rule %s: %w", def.GetId(), err)
+			}
+			cr.evidence = append(cr.evidence, ec)
+		}
 		if cr.condition, err = compileBool(env, def.GetCondition()); err != nil {
 			return nil, fmt.Errorf("rules: rule %s: condition: %w", def.GetId(), err)
 		}
@@ -214,23 +221,44 @@ func evalBool(prg cel.Program, vars any) (bool, error) {
 	return b, nil
 }
 
-// evidence is the trigger, then the window's entries whose code the rule lists in
-// evidence_codes, oldest first.
+// evidence is the trigger, then the window's entries that match the rule's
+// evidence_codes, oldest first: symptoms by code; vitals by code and, when the code names
+// one, a threshold ("body_temperature>=38.0"); lab results by analyte when outside their
+// reference range, so a normal reading never stands as evidence of a warning sign.
 func (e *Engine) evidence(in Input, r *compiledRule) []string {
 	ids := []string{in.Trigger.GetId()}
-	if len(r.def.GetEvidenceCodes()) == 0 {
-		return ids
-	}
 	at := in.Trigger.GetOccurredTime().AsTime()
 	for _, entry := range in.Recent {
 		if entry.GetId() == in.Trigger.GetId() || !within(entry, at, r.window) {
 			continue
 		}
-		if code := e.entryCode(entry); code != "" && slices.Contains(r.def.GetEvidenceCodes(), code) {
-			ids = append(ids, entry.GetId())
+		code := e.entryCode(entry)
+		if code == "" {
+			continue
+		}
+		for _, ec := range r.evidence {
+			if ec.code == code && e.evidenceMatches(entry, ec) {
+				ids = append(ids, entry.GetId())
+				break
+			}
 		}
 	}
 	return ids
+}
+
+func (e *Engine) evidenceMatches(entry *medjournalv1.Entry, ec evidenceCode) bool {
+	switch k := entry.GetKind().(type) {
+	case *medjournalv1.Entry_Vital:
+		return ec.test == nil || ec.test(k.Vital.GetCanonicalValue())
+	case *medjournalv1.Entry_Lab:
+		v := k.Lab.GetCanonicalValue()
+		if ec.test != nil {
+			return ec.test(v)
+		}
+		low, high := e.referenceRange(entry)
+		return v < low || (high > 0 && v > high)
+	}
+	return true
 }
 
 func within(e *medjournalv1.Entry, at time.Time, window time.Duration) bool {

@@ -81,13 +81,27 @@ func flag(c medjournalv1.Category, u medjournalv1.Urgency) flagWant { return fla
 // run plays the story through the engine and returns the highest urgency per category.
 func (sc scenario) run(t *testing.T, e *rules.Engine, cat *catalog.Catalog) map[medjournalv1.Category]medjournalv1.Urgency {
 	t.Helper()
+	got := map[medjournalv1.Category]medjournalv1.Urgency{}
+	_, findings := sc.play(t, e, cat)
+	for _, f := range findings {
+		got[f.Rule.GetCategory()] = max(got[f.Rule.GetCategory()], f.Urgency)
+	}
+	return got
+}
+
+// play evaluates each entry as it arrives and returns the entries (with their ids, in
+// story order) and every finding.
+func (sc scenario) play(t *testing.T, e *rules.Engine, cat *catalog.Catalog) ([]*medjournalv1.Entry, []rules.Finding) {
+	t.Helper()
 	patient := &medjournalv1.Account{Id: uuid.NewString(), TimeZone: "Europe/Berlin", Profile: sc.profile}
 	var meds []*medjournalv1.Medication
 	for _, d := range sc.drugs {
 		meds = append(meds, &medjournalv1.Medication{Id: uuid.NewString(), DrugCode: d, StartDate: "2025-01-01"})
 	}
-	var journalSoFar []*medjournalv1.Entry
-	got := map[medjournalv1.Category]medjournalv1.Urgency{}
+	var (
+		journalSoFar []*medjournalv1.Entry
+		all          []rules.Finding
+	)
 	for i, l := range sc.entries {
 		entry := proto.Clone(l.entry).(*medjournalv1.Entry)
 		entry.Id = uuid.NewString()
@@ -110,11 +124,9 @@ func (sc scenario) run(t *testing.T, e *rules.Engine, cat *catalog.Catalog) map[
 		if err != nil {
 			t.Fatalf("evaluate entry %d: %v", i, err)
 		}
-		for _, f := range findings {
-			got[f.Rule.GetCategory()] = max(got[f.Rule.GetCategory()], f.Urgency)
-		}
+		all = append(all, findings...)
 	}
-	return got
+	return journalSoFar, all
 }
 
 func TestScenarios(t *testing.T) {
