@@ -55,7 +55,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle(medjournalv1connect.NewJournalServiceHandler(&journalService{s}, opts...))
 	mux.Handle(medjournalv1connect.NewFollowUpServiceHandler(&followUpService{s}, opts...))
 	mux.Handle(medjournalv1connect.NewCatalogServiceHandler(&catalogService{Server: s}, opts...))
-	mux.Handle(medjournalv1connect.NewExportServiceHandler(&medjournalv1connect.UnimplementedExportServiceHandler{}, opts...))
+	mux.Handle(medjournalv1connect.NewExportServiceHandler(&exportService{s}, opts...))
+	mux.HandleFunc(sharePathPrefix, s.serveShare)
 	mux.Handle(medjournalv1connect.NewAuditServiceHandler(&auditService{s}, opts...))
 
 	mux.Handle(grpchealth.NewHandler(s.health))
