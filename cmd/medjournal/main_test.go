@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"net"
 	"net/http"
 	"os"
@@ -182,5 +183,39 @@ func TestBackupAndMigrateCommands(t *testing.T) {
 	}
 	if err := run(context.Background(), e, []string{"backup", "--db", db, "--to", to}); err == nil {
 		t.Error("backup over an existing file succeeded")
+	}
+}
+
+func TestAuditVerifyCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := st.RecordAudit(context.Background(), store.AuditRecord{PatientID: "p", ActorID: "c",
+			Method: "/x", Action: medjournalv1.AuditAction_AUDIT_ACTION_READ}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	e, stdout, _ := testEnv("", nil)
+	if err := run(context.Background(), e, []string{"audit", "verify", "--db", db}); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "3 events") {
+		t.Errorf("verify printed %q", stdout.String())
+	}
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER audit_events_no_update; UPDATE audit_events SET method = '/y' WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	e, _, _ = testEnv("", nil)
+	if err := run(context.Background(), e, []string{"audit", "verify", "--db", db}); err == nil || !strings.Contains(err.Error(), "event 2") {
+		t.Fatalf("verify of a tampered trail: %v, want it to name event 2", err)
 	}
 }
