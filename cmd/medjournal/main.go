@@ -55,6 +55,7 @@ commands:
   backup          write a consistent copy of the database while the server runs
   account create  create a clinician or admin account
   audit verify    check the audit trail's hash chain for tampering
+  loadtest        measure throughput and latency of a server on this machine (loopback only)
 
 Run 'medjournal <command> -h' for a command's flags.`
 
@@ -74,6 +75,8 @@ func run(ctx context.Context, e env, args []string) error {
 		return account(ctx, e, rest)
 	case "audit":
 		return audit(ctx, e, rest)
+	case "loadtest":
+		return loadTest(ctx, e, rest)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(e.stdout, usage)
 		return nil
