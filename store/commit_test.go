@@ -66,3 +66,4 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 		t.Errorf("%d writes landed, want 160", len(good))
 	}
 }
+

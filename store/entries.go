@@ -36,10 +36,23 @@ type EntryFilter struct {
 // is already stored with the same content is returned as it is with created false, and
 // nothing is written, so a phone may retry safely. The same id with other content, in
 // someone else's journal or deleted, is ErrAlreadyExists.
+//
+// The rules run before the write, on a read snapshot and on the caller's goroutine, so
+// that concurrent writers evaluate in parallel; the single writer only checks that the
+// patient's journal did not change since that snapshot (else it evaluates again) and
+// records the findings with the entry.
 func (s *Store) CreateEntry(ctx context.Context, patientID string, e *medjournalv1.Entry) (out *medjournalv1.Entry, created bool, err error) {
+	if e.Id == "" {
+		e = proto.Clone(e).(*medjournalv1.Entry)
+		e.Id = uuid.NewString()
+	}
+	pre, err := s.preEvaluate(ctx, patientID, e)
+	if err != nil {
+		return nil, false, fmt.Errorf("create entry: %w", err)
+	}
 	err = s.write(ctx, func(tx *Tx) error {
 		var err error
-		out, created, err = s.createEntry(ctx, tx, patientID, e)
+		out, created, err = s.createEntryWith(ctx, tx, patientID, e, pre)
 		return err
 	})
 	if err != nil {
@@ -49,6 +62,11 @@ func (s *Store) CreateEntry(ctx context.Context, patientID string, e *medjournal
 }
 
 func (s *Store) createEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) (*medjournalv1.Entry, bool, error) {
+	return s.createEntryWith(ctx, tx, patientID, e, nil)
+}
+
+// createEntryWith stores e, using pre's findings when the journal is as pre saw it.
+func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry, pre *preEvaluation) (*medjournalv1.Entry, bool, error) {
 	if e.Id == "" {
 		e = proto.Clone(e).(*medjournalv1.Entry)
 		e.Id = uuid.NewString()
@@ -64,17 +82,20 @@ func (s *Store) createEntry(ctx context.Context, tx *Tx, patientID string, e *me
 	case !errors.Is(err, ErrNotFound):
 		return nil, false, err
 	}
+	fresh := pre != nil && pre.stillValid(ctx, tx)
 	if err := insertEntry(ctx, tx, patientID, e); err != nil {
 		return nil, false, err
 	}
-	stored, err := liveEntry(ctx, tx, patientID, e.Id)
-	if err != nil {
-		return nil, false, err
+	out := proto.Clone(e).(*medjournalv1.Entry)
+	out.PatientId = patientID
+	out.CreateTime, out.UpdateTime = timestamppb.New(tx.now), timestamppb.New(tx.now)
+	var flagIDs []string
+	if fresh {
+		flagIDs, err = s.recordFindings(ctx, tx, patientID, out, pre.findings)
+	} else {
+		flagIDs, err = s.evaluate(ctx, tx, patientID, out)
 	}
-	if err := s.evaluate(ctx, tx, patientID, stored); err != nil {
-		return nil, false, err
-	}
-	out, err := liveEntry(ctx, tx, patientID, e.Id)
+	out.FlagIds = flagIDs
 	return out, true, err
 }
 
@@ -282,7 +303,8 @@ func (s *Store) changeEntry(ctx context.Context, tx *Tx, patientID string, e *me
 	if err != nil {
 		return err
 	}
-	return s.evaluate(ctx, tx, patientID, stored)
+	_, err = s.evaluate(ctx, tx, patientID, stored)
+	return err
 }
 
 // removeEntry deletes an entry, leaving a tombstone, and re-checks the flags it was

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
@@ -80,25 +81,95 @@ func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger
 	return in, nil
 }
 
-// evaluate runs the rules for a new or changed live entry and records what they found.
-func (s *Store) evaluate(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) error {
+// evaluate runs the rules for a new or changed live entry and records what they found,
+// returning the ids of the flags the entry is now evidence for.
+func (s *Store) evaluate(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) ([]string, error) {
 	if s.evaluator == nil {
-		return nil
+		return nil, nil
 	}
 	in, err := s.evalInput(ctx, tx, patientID, trigger)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	findings, err := s.evaluator.Evaluate(in)
 	if err != nil {
-		return fmt.Errorf("evaluate entry %s: %w", trigger.GetId(), err)
+		return nil, fmt.Errorf("evaluate entry %s: %w", trigger.GetId(), err)
 	}
+	return s.recordFindings(ctx, tx, patientID, trigger, findings)
+}
+
+func (s *Store) recordFindings(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry, findings []Finding) ([]string, error) {
+	var flagIDs []string
 	for _, f := range findings {
-		if err := recordFinding(ctx, tx, patientID, trigger, f); err != nil {
-			return err
+		id, err := recordFinding(ctx, tx, patientID, trigger, f)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(flagIDs, id) {
+			flagIDs = append(flagIDs, id)
 		}
 	}
-	return nil
+	slices.Sort(flagIDs)
+	return flagIDs, nil
+}
+
+// preEvaluation is a rule evaluation made on a read snapshot, before the write, with the
+// version of the patient's journal it saw.
+type preEvaluation struct {
+	patientID string
+	version   journalVersion
+	findings  []Finding
+}
+
+// journalVersion changes whenever anything the rules read of a patient changes: an
+// entry (every change takes a new change_seq), a medication, or the profile.
+type journalVersion struct {
+	entries, medications, profile int64
+}
+
+func patientJournalVersion(ctx context.Context, tx *Tx, patientID string) (journalVersion, error) {
+	var v journalVersion
+	err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT COALESCE(MAX(change_seq), 0) FROM entries WHERE patient_id = ?1),
+			(SELECT COALESCE(MAX(update_time), 0) + COUNT(*) FROM medications WHERE patient_id = ?1),
+			(SELECT update_time FROM accounts WHERE id = ?1)`, patientID).Scan(&v.entries, &v.medications, &v.profile)
+	return v, err
+}
+
+// preEvaluate evaluates e as if it were stored, on a read snapshot. It returns nil when
+// there is nothing to evaluate or the snapshot cannot be read; the writer then evaluates.
+func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournalv1.Entry) (*preEvaluation, error) {
+	if s.evaluator == nil {
+		return nil, nil
+	}
+	pre := &preEvaluation{patientID: patientID}
+	err := s.read(ctx, func(tx *Tx) error {
+		var err error
+		if pre.version, err = patientJournalVersion(ctx, tx, patientID); err != nil {
+			return err
+		}
+		in, err := s.evalInput(ctx, tx, patientID, e)
+		if err != nil {
+			return err
+		}
+		// The entry is not stored yet: place it in its own journal window.
+		in.Recent = append(in.Recent, e)
+		slices.SortStableFunc(in.Recent, func(a, b *medjournalv1.Entry) int {
+			return a.GetOccurredTime().AsTime().Compare(b.GetOccurredTime().AsTime())
+		})
+		pre.findings, err = s.evaluator.Evaluate(in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pre, nil
+}
+
+// stillValid reports whether the patient's journal is as the pre-evaluation saw it.
+func (p *preEvaluation) stillValid(ctx context.Context, tx *Tx) bool {
+	v, err := patientJournalVersion(ctx, tx, p.patientID)
+	return err == nil && v == p.version
 }
 
 // withdrawEvidence takes an edited or deleted entry out of the evidence of the patient's

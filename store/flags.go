@@ -28,8 +28,8 @@ type liveFlag struct {
 }
 
 // recordFinding joins a finding to the rule's live flag of the same episode, raising its
-// urgency if the finding is more urgent, or opens a new flag.
-func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry, f Finding) error {
+// urgency if the finding is more urgent, or opens a new flag. It returns the flag's id.
+func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry, f Finding) (string, error) {
 	at := trigger.GetOccurredTime().AsTime()
 	var (
 		id          string
@@ -46,7 +46,7 @@ func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjo
 	case errors.Is(mapError(err), ErrNotFound):
 		return openFlag(ctx, tx, patientID, at, f)
 	case err != nil:
-		return err
+		return "", err
 	}
 	// Evidence more than an episode away from the flag's newest evidence, in either
 	// direction, is a new episode.
@@ -56,12 +56,12 @@ func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjo
 	for _, entryID := range f.Evidence {
 		res, err := tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, entryID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
 			if err := addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_ADDED, "", "",
 				medjournalv1.Urgency(urgency), entryID); err != nil {
-				return err
+				return "", err
 			}
 		}
 	}
@@ -69,24 +69,24 @@ func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjo
 	if f.Urgency > medjournalv1.Urgency(urgency) {
 		if err := addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_ESCALATED, "",
 			fmt.Sprintf("urgency raised from %s", enumLabel(medjournalv1.Urgency(urgency).String(), "URGENCY_")), f.Urgency, trigger.GetId()); err != nil {
-			return err
+			return "", err
 		}
 		urgency = int32(f.Urgency)
 		// The advice follows the urgency: an escalated flag tells the patient what to do now.
 		if _, err := tx.ExecContext(ctx, `UPDATE flags SET patient_advice = ? WHERE id = ?`, f.Rule.GetPatientAdvice(), id); err != nil {
-			return err
+			return "", err
 		}
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE flags SET urgency = ?, last_evidence_time = ?, update_time = ? WHERE id = ?`,
 		urgency, newest, millis(tx.now), id)
-	return err
+	return id, err
 }
 
-func openFlag(ctx context.Context, tx *Tx, patientID string, at time.Time, f Finding) error {
+func openFlag(ctx context.Context, tx *Tx, patientID string, at time.Time, f Finding) (string, error) {
 	id := uuid.NewString()
 	source, err := marshal(f.Rule.GetSource())
 	if err != nil {
-		return err
+		return "", err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO flags (id, patient_id, rule_id, category, urgency, status,
 		title, patient_advice, clinician_summary, source, episode_ms, last_evidence_time, create_time, update_time)
@@ -96,18 +96,18 @@ func openFlag(ctx context.Context, tx *Tx, patientID string, at time.Time, f Fin
 		f.Rule.GetClinicianSummary(), source, f.Rule.GetEpisode().AsDuration().Milliseconds(),
 		millis(at), millis(tx.now), millis(tx.now))
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, entryID := range f.Evidence {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, entryID); err != nil {
-			return err
+			return "", err
 		}
 	}
 	trigger := ""
 	if len(f.Evidence) > 0 {
 		trigger = f.Evidence[0]
 	}
-	return addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_RAISED, "", "", f.Urgency, trigger)
+	return id, addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_RAISED, "", "", f.Urgency, trigger)
 }
 
 // addFlagEvent appends to a flag's history and marks the flag changed for listeners.

@@ -32,6 +32,7 @@ type serveConfig struct {
 	shutdownTimeout time.Duration
 	publicURL       string
 	maxDBBytes      int64
+	debugAddr       string
 }
 
 func serve(ctx context.Context, e env, args []string) error {
@@ -50,6 +51,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	fs.IntVar(&c.maxMessageBytes, "max-message-bytes", 4<<20, "largest request message accepted [MEDJOURNAL_MAX_MESSAGE_BYTES]")
 	fs.StringVar(&c.publicURL, "public-url", "", "where browsers reach this server, for share links, e.g. https://journal.example.org; default http://ADDR [MEDJOURNAL_PUBLIC_URL]")
 	fs.Int64Var(&c.maxDBBytes, "max-db-bytes", 0, "cap the database file at this size; past it writes fail with resource_exhausted and reads go on; 0 for no cap [MEDJOURNAL_MAX_DB_BYTES]")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060; keep it private [MEDJOURNAL_DEBUG_ADDR]")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to let requests finish on SIGTERM [MEDJOURNAL_SHUTDOWN_TIMEOUT]")
 	if err := parseWithEnv(e, fs, args); err != nil {
 		return err
@@ -129,6 +131,9 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 		slog.Bool("tls", c.tlsCert != ""))
 
 	go cleanSessions(ctx, st, c.sessionIdle, logger)
+	if c.debugAddr != "" {
+		go serveDebug(ctx, c.debugAddr, logger)
+	}
 
 	serveErr := make(chan error, 1)
 	go func() {
