@@ -66,4 +66,3 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 		t.Errorf("%d writes landed, want 160", len(good))
 	}
 }
-
