@@ -81,6 +81,7 @@ func (s *accountService) SignIn(ctx context.Context, req *medjournalv1.SignInReq
 
 func (s *accountService) SignOut(ctx context.Context, _ *medjournalv1.SignOutRequest) (*medjournalv1.SignOutResponse, error) {
 	c := callerFrom(ctx)
+	s.sessions.dropSession(c.sessionID)
 	if err := s.store.DeleteSession(ctx, c.id(), c.sessionID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, s.toConnectError(ctx, "sign out", err)
 	}
@@ -107,6 +108,7 @@ func (s *accountService) UpdateProfile(ctx context.Context, req *medjournalv1.Up
 	if err != nil {
 		return nil, s.toConnectError(ctx, "update profile", err)
 	}
+	s.sessions.dropAccount(c.id()) // cached sessions carry the account and its profile
 	return &medjournalv1.UpdateProfileResponse{Profile: p}, nil
 }
 
@@ -135,6 +137,7 @@ func (s *accountService) RevokeSession(ctx context.Context, req *medjournalv1.Re
 	if err := s.store.DeleteSession(ctx, c.id(), req.GetSessionId()); err != nil {
 		return nil, s.toConnectError(ctx, "revoke session", err)
 	}
+	s.sessions.dropSession(req.GetSessionId())
 	return &medjournalv1.RevokeSessionResponse{}, nil
 }
 

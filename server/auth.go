@@ -75,14 +75,20 @@ func (s *Server) authenticate(ctx context.Context, spec connect.Spec, _ connect.
 
 // resolveSession checks the token's session against its absolute and idle limits.
 func (s *Server) resolveSession(ctx context.Context, token string) (*caller, error) {
-	sess, acct, err := s.store.SessionByTokenHash(ctx, auth.HashToken(token))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, unauthenticated("session is not valid; sign in again")
-	}
-	if err != nil {
-		return nil, s.toConnectError(ctx, "authenticate", err)
-	}
+	hash := auth.HashToken(token)
 	now := s.cfg.Now()
+	sess, acct, cached := s.sessions.get(hash, now)
+	if !cached {
+		var err error
+		sess, acct, err = s.store.SessionByTokenHash(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, unauthenticated("session is not valid; sign in again")
+		}
+		if err != nil {
+			return nil, s.toConnectError(ctx, "authenticate", err)
+		}
+		s.sessions.put(hash, sess, acct, now)
+	}
 	if !now.Before(sess.ExpireTime) || now.Sub(sess.LastUsedTime) >= s.cfg.SessionIdle {
 		return nil, unauthenticated("session expired; sign in again")
 	}
@@ -90,6 +96,8 @@ func (s *Server) resolveSession(ctx context.Context, token string) (*caller, err
 		if err := s.store.TouchSession(ctx, sess.ID); err != nil {
 			// The request may still proceed; a missed touch only shortens the idle window.
 			s.log.WarnContext(ctx, "touch session", slog.Any("err", err))
+		} else {
+			s.sessions.touched(hash, now)
 		}
 	}
 	return &caller{account: acct, sessionID: sess.ID}, nil

@@ -80,7 +80,8 @@ type Server struct {
 	// validator checks requests against the rules in the .proto files.
 	validator protovalidate.Validator
 
-	engine *rules.Engine
+	engine   *rules.Engine
+	sessions *sessionCache
 	// Abuse limits.
 	signInByAccount *failureThrottle
 	signInByAddress *failureThrottle
@@ -102,6 +103,7 @@ func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config
 		signInByAccount: newFailureThrottle(accountFailureLimit, failureWindow),
 		signInByAddress: newFailureThrottle(addressFailureLimit, failureWindow),
 		engine:          engine,
+		sessions:        newSessionCache(),
 		validator:       v,
 		cfg:             cfg,
 		store:           st,

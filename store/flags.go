@@ -419,33 +419,6 @@ func flagsByID(ctx context.Context, tx *Tx, ids []string) ([]*medjournalv1.Flag,
 	return out, nil
 }
 
-// attachFlagIDs fills the flag_ids of entries from their evidence links.
-func attachFlagIDs(ctx context.Context, tx *Tx, entries []*medjournalv1.Entry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	byID := make(map[string]*medjournalv1.Entry, len(entries))
-	args := make([]any, 0, len(entries))
-	for _, e := range entries {
-		byID[e.Id] = e
-		args = append(args, e.Id)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT entry_id, flag_id FROM flag_evidence
-		WHERE entry_id IN (`+marks(len(args))+`) ORDER BY flag_id`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var entryID, flagID string
-		if err := rows.Scan(&entryID, &flagID); err != nil {
-			return err
-		}
-		byID[entryID].FlagIds = append(byID[entryID].FlagIds, flagID)
-	}
-	return rows.Err()
-}
-
 func queryStrings(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {

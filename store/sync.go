@@ -101,15 +101,6 @@ func changesSince(ctx context.Context, tx *Tx, patientID string, since int64, li
 	if len(rows) > limit {
 		rows, res.HasMore = rows[:limit], true
 	}
-	var live []*medjournalv1.Entry
-	for _, r := range rows {
-		if !r.deleted() {
-			live = append(live, r.entry)
-		}
-	}
-	if err := attachFlagIDs(ctx, tx, live); err != nil {
-		return res, err
-	}
 	for _, r := range rows {
 		if r.deleted() {
 			res.DeletedIDs = append(res.DeletedIDs, r.entry.Id)
