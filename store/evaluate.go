@@ -24,7 +24,7 @@ type Finding struct {
 // list is bounded by time, so evaluating costs the same however long the journal is.
 type EvalInput struct {
 	Trigger     *medjournalv1.Entry
-	Recent      []*medjournalv1.Entry // live entries within Window of the trigger, both sides, oldest first
+	Recent      []*medjournalv1.Entry // live symptoms, vitals and labs within Window of the trigger, both sides, and doses of its day; oldest first
 	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger, oldest first
 	Medications []*medjournalv1.Medication
 	Patient     *medjournalv1.Account
@@ -49,20 +49,33 @@ func WithEvaluator(e Evaluator) Option {
 // not block. Set it before the store is used.
 func (s *Store) SetFlagListener(fn func([]FlagChange)) { s.flagListener = fn }
 
+// doseWindow covers the trigger's local day in any time zone.
+const doseWindow = 38 * time.Hour
+
+// ruleEntryColumns are entryColumns without the flag ids, which rules never read.
+const ruleEntryColumns = `id, patient_id, body, occurred_time, create_time, update_time, delete_time, change_seq, NULL`
+
 // evalInput loads the journal context of trigger within tx.
 func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) (EvalInput, error) {
 	in := EvalInput{Trigger: trigger}
 	at := trigger.GetOccurredTime().AsTime()
-	recent, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
+	// Rules read symptoms, vitals and labs over their windows, and doses only on the
+	// trigger's own day; notes never. Loading nothing else keeps evaluation cheap for
+	// patients who log a lot.
+	recent, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
 		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ?
-		ORDER BY occurred_time, id`, patientID, millis(at.Add(-s.evaluator.Window)), millis(at.Add(s.evaluator.Window)))
+			AND (kind IN (?, ?, ?) OR (kind = ? AND occurred_time >= ? AND occurred_time <= ?))
+		ORDER BY occurred_time, id`, patientID, millis(at.Add(-s.evaluator.Window)), millis(at.Add(s.evaluator.Window)),
+		int32(medjournalv1.EntryKind_ENTRY_KIND_SYMPTOM), int32(medjournalv1.EntryKind_ENTRY_KIND_VITAL),
+		int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), int32(medjournalv1.EntryKind_ENTRY_KIND_DOSE),
+		millis(at.Add(-doseWindow)), millis(at.Add(doseWindow)))
 	if err != nil {
 		return in, fmt.Errorf("load recent entries: %w", err)
 	}
 	for _, r := range recent {
 		in.Recent = append(in.Recent, r.entry)
 	}
-	labs, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
+	labs, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
 		WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
 		ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB),
 		millis(at.Add(-s.evaluator.LabLookback)), millis(at))
