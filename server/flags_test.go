@@ -324,6 +324,17 @@ func TestWatchFlagsDeliversNewFlag(t *testing.T) {
 		}
 		cancel()
 		<-done
+		// The watching was recorded in the patient's trail, once per patient and stream
+		// rather than per flag delivered.
+		watched := 0
+		for _, ev := range p.auditEvents(t, &medjournalv1.ListAuditEventsRequest{}) {
+			if ev.Method == mj.FollowUpServiceWatchFlagsProcedure && ev.ActorId == clin.account.Id {
+				watched++
+			}
+		}
+		if watched != 1 {
+			t.Errorf("%d WatchFlags audit events, want 1 for the stream", watched)
+		}
 	})
 }
 

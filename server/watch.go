@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"connectrpc.com/connect"
 
@@ -77,6 +78,7 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 	// Subscribe before reading the open flags, so nothing falls between the two.
 	w := s.watchers.add(c.id())
 	defer s.watchers.remove(w)
+	audited := map[string]time.Time{} // patient → when this stream last recorded reading them
 
 	open, err := s.store.ListFlags(ctx, store.FlagFilter{
 		PatientIDs: scope, Statuses: defaultFlagStatuses, MinUrgency: req.GetMinUrgency(), Limit: 10000,
@@ -85,7 +87,7 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 		return s.toConnectError(ctx, "watch flags", err)
 	}
 	for _, fl := range open {
-		if err := s.sendWatched(ctx, stream, fl); err != nil {
+		if err := s.sendWatched(ctx, stream, fl, audited); err != nil {
 			return err
 		}
 	}
@@ -118,20 +120,30 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 			if fl.GetUrgency() < req.GetMinUrgency() {
 				continue
 			}
-			if err := s.sendWatched(ctx, stream, fl); err != nil {
+			if err := s.sendWatched(ctx, stream, fl, audited); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// sendWatched records the clinician's read in the audit trail, then sends the flag: a
-// stream lasts for hours, so its reads are recorded as they happen, not at its end.
-func (s *followUpService) sendWatched(ctx context.Context, stream *connect.ServerStream[medjournalv1.WatchFlagsResponse], fl *medjournalv1.Flag) error {
-	err := s.store.RecordAudit(ctx, store.AuditRecord{PatientID: fl.GetPatientId(), ActorID: callerFrom(ctx).id(),
-		Method: stream.Conn().Spec().Procedure, Action: medjournalv1.AuditAction_AUDIT_ACTION_READ})
-	if err != nil {
-		return s.toConnectError(ctx, "audit", err)
+// watchAuditInterval is how often one watch stream records, per patient, that the
+// clinician is reading that patient's flags. A stream lasts for hours, so its reads are
+// recorded as they happen rather than at its end; once per patient per hour says who
+// watched whom and when without writing an audit row for every flag delivered.
+const watchAuditInterval = time.Hour
+
+// sendWatched records the clinician's read of the patient's flags in the audit trail when
+// this stream has not done so within watchAuditInterval, then sends the flag.
+func (s *followUpService) sendWatched(ctx context.Context, stream *connect.ServerStream[medjournalv1.WatchFlagsResponse], fl *medjournalv1.Flag, audited map[string]time.Time) error {
+	now := time.Now()
+	if last, ok := audited[fl.GetPatientId()]; !ok || now.Sub(last) >= watchAuditInterval {
+		err := s.store.RecordAudit(ctx, store.AuditRecord{PatientID: fl.GetPatientId(), ActorID: callerFrom(ctx).id(),
+			Method: stream.Conn().Spec().Procedure, Action: medjournalv1.AuditAction_AUDIT_ACTION_READ})
+		if err != nil {
+			return s.toConnectError(ctx, "audit", err)
+		}
+		audited[fl.GetPatientId()] = now
 	}
 	return stream.Send(&medjournalv1.WatchFlagsResponse{Flag: fl, Event: lastEvent(fl)})
 }
