@@ -32,13 +32,6 @@ const catalogPathPrefix = "/" + medjournalv1connect.CatalogServiceName + "/"
 // sharePathPrefix is where share-link report pages live.
 const sharePathPrefix = "/share/"
 
-// Per-request limits for unary calls. Streams (WatchFlags, ExportJournal) are long-lived by
-// design and are bounded by their own contexts instead.
-const (
-	bodyReadTimeout = 30 * time.Second
-	responseTimeout = 2 * time.Minute
-)
-
 // Handler returns the whole HTTP API: every service, health, reflection and share pages,
 // wrapped in logging, security headers, CORS and size limits.
 func (s *Server) Handler() http.Handler {
@@ -134,8 +127,8 @@ func (s *Server) unaryDeadlines(h http.Handler) http.Handler {
 			now := time.Now()
 			// Errors mean the connection type cannot set deadlines; the server-wide
 			// header timeout still applies then.
-			_ = rc.SetReadDeadline(now.Add(bodyReadTimeout))
-			_ = rc.SetWriteDeadline(now.Add(responseTimeout))
+			_ = rc.SetReadDeadline(now.Add(s.cfg.BodyReadTimeout))
+			_ = rc.SetWriteDeadline(now.Add(s.cfg.ResponseTimeout))
 		}
 		h.ServeHTTP(w, r)
 	})

@@ -37,6 +37,11 @@ type Config struct {
 	Now func() time.Time
 	// Hasher hashes passwords (default argon2id with OWASP parameters, 4 at a time).
 	Hasher *auth.Hasher
+	// BodyReadTimeout bounds how long a client may take to send a unary request's body
+	// (default 30 s), and ResponseTimeout how long it may take to read the answer (default
+	// 2 min), so slow clients cannot hold connections. Streams are exempt.
+	BodyReadTimeout time.Duration
+	ResponseTimeout time.Duration
 	// WriteRate is the most writes per second one session may make; 0 turns the limit off.
 	// (The serve command defaults to 20.)
 	WriteRate float64
@@ -51,6 +56,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.SessionIdle == 0 {
 		c.SessionIdle = 7 * 24 * time.Hour
+	}
+	if c.BodyReadTimeout == 0 {
+		c.BodyReadTimeout = 30 * time.Second
+	}
+	if c.ResponseTimeout == 0 {
+		c.ResponseTimeout = 2 * time.Minute
 	}
 	if c.MaxMessageBytes == 0 {
 		c.MaxMessageBytes = 4 << 20
