@@ -1,22 +1,15 @@
 package apitest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"testing"
 
-	"connectrpc.com/connect"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/medjournal/medjournal/internal/rpcclient"
 )
 
 // Protocol is a way a real client talks to the server.
@@ -38,21 +31,24 @@ var Protocols = []Protocol{ConnectJSON, GRPC}
 type Client struct {
 	Protocol Protocol
 	env      *Env
-	http     *http.Client
-	grpc     *grpc.ClientConn
+	rpc      rpcclient.Caller
 }
 
 // Client returns a client for the protocol, closed when the test ends.
 func (e *Env) Client(t testing.TB, p Protocol) *Client {
 	t.Helper()
-	c := &Client{Protocol: p, env: e, http: &http.Client{}}
+	c := &Client{Protocol: p, env: e}
 	if p == GRPC {
 		conn, err := grpc.NewClient(e.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
 			t.Fatalf("grpc client: %v", err)
 		}
 		t.Cleanup(func() { conn.Close() })
-		c.grpc = conn
+		c.rpc = rpcclient.GRPC{Conn: conn}
+	} else {
+		// The zero Unmarshal is strict: a response field or enum name the client does not
+		// know fails the call.
+		c.rpc = rpcclient.ConnectJSON{BaseURL: e.URL, HTTP: &http.Client{}}
 	}
 	return c
 }
@@ -60,56 +56,13 @@ func (e *Env) Client(t testing.TB, p Protocol) *Client {
 // Call sends req to procedure (e.g. "/medjournal.v1.AccountService/SignUp") with the
 // bearer token, if any, and fills resp.
 func (c *Client) Call(ctx context.Context, procedure, token string, req, resp proto.Message) error {
-	if c.Protocol == GRPC {
-		if token != "" {
-			ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
-		}
-		err := c.grpc.Invoke(ctx, procedure, req, resp)
-		if err == nil {
-			return nil
-		}
-		st := status.Convert(err)
-		return connect.NewError(connect.Code(st.Code()), errors.New(st.Message()))
-	}
-	body, err := protojson.Marshal(req)
-	if err != nil {
-		return fmt.Errorf("encode request: %w", err)
-	}
-	httpReq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.env.URL+procedure, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	httpReq.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		httpReq.Header.Set("Authorization", "Bearer "+token)
-	}
-	httpResp, err := c.http.Do(httpReq)
-	if err != nil {
-		return err
-	}
-	defer httpResp.Body.Close()
-	data, err := io.ReadAll(httpResp.Body)
-	if err != nil {
-		return err
-	}
-	if httpResp.StatusCode != http.StatusOK {
-		return decodeConnectError(httpResp.StatusCode, data)
-	}
-	return protojson.Unmarshal(data, resp)
+	return c.rpc.Call(ctx, procedure, token, req, resp)
 }
 
-// decodeConnectError reads the Connect protocol's JSON error body.
-func decodeConnectError(status int, data []byte) error {
-	var wire struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	}
-	if err := json.Unmarshal(data, &wire); err != nil || wire.Code == "" {
-		return fmt.Errorf("HTTP %d without a Connect error body: %s", status, data)
-	}
-	var code connect.Code
-	if err := code.UnmarshalText([]byte(wire.Code)); err != nil {
-		return fmt.Errorf("HTTP %d with unknown code %q", status, wire.Code)
-	}
-	return connect.NewError(code, errors.New(wire.Message))
+// Stream calls a server-streaming procedure and hands each response to onMsg, which
+// returns false to hang up. newResp makes an empty response message. It returns the
+// stream's final error (nil at a clean end or when onMsg hung up).
+func (c *Client) Stream(ctx context.Context, procedure, token string, req proto.Message,
+	newResp func() proto.Message, onMsg func(proto.Message) bool) error {
+	return c.rpc.Stream(ctx, procedure, token, req, newResp, onMsg)
 }

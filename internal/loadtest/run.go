@@ -16,6 +16,7 @@ import (
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/gen/medjournal/v1/medjournalv1connect"
+	"github.com/medjournal/medjournal/internal/rpcclient"
 )
 
 const healthCheckProcedure = "/grpc.health.v1.Health/Check"
@@ -76,7 +77,7 @@ func Run(ctx context.Context, cfg Config, logf func(format string, args ...any))
 		case Connect:
 			hc := newHTTPClient(count[Connect] + 2)
 			defer hc.CloseIdleConnections()
-			callers[Connect] = []caller{connectCaller{base: "http://" + addr, http: hc}}
+			callers[Connect] = []caller{rpcclient.ConnectJSON{BaseURL: "http://" + addr, HTTP: hc, Unmarshal: jsonUnmarshal}}
 			report.Workers = append(report.Workers, Workers{Protocol: string(p), Workers: count[p], Connections: count[p]})
 		case GRPC:
 			n := cfg.GRPCConns
@@ -89,7 +90,7 @@ func Run(ctx context.Context, cfg Config, logf func(format string, args ...any))
 					return nil, fmt.Errorf("grpc client: %w", err)
 				}
 				defer func(conn *grpc.ClientConn) { conn.Close() }(conn)
-				callers[GRPC] = append(callers[GRPC], grpcCaller{conn: conn})
+				callers[GRPC] = append(callers[GRPC], rpcclient.GRPC{Conn: conn})
 			}
 			report.Workers = append(report.Workers, Workers{Protocol: string(p), Workers: count[p], Connections: n})
 		}
@@ -191,7 +192,7 @@ func checkHealth(ctx context.Context, p Protocol, c caller, timeout time.Duratio
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	resp := newHealthResponse(p)
-	if err := c.call(ctx, healthCheckProcedure, "", &healthpb.HealthCheckRequest{}, resp); err != nil {
+	if err := c.Call(ctx, healthCheckProcedure, "", &healthpb.HealthCheckRequest{}, resp); err != nil {
 		return err
 	}
 	return servingError(resp)
@@ -366,7 +367,7 @@ func (r *runner) work(ctx context.Context, phase string, i int, winStart, winEnd
 		}
 		cctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
 		t0 := time.Now()
-		err := w.c.call(cctx, procedures[m], token, req, resp)
+		err := w.c.Call(cctx, procedures[m], token, req, resp)
 		t1 := time.Now()
 		cancel()
 		if ctx.Err() != nil {

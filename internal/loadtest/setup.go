@@ -41,7 +41,7 @@ func signUpPatients(ctx context.Context, c caller, runID string, n int, timeout 
 		call := func(procedure, token string, req, resp protoMessage) error {
 			cctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			return c.call(cctx, procedure, token, req, resp)
+			return c.Call(cctx, procedure, token, req, resp)
 		}
 		var up medjournalv1.SignUpResponse
 		if err := call(medjournalv1connect.AccountServiceSignUpProcedure, "", &medjournalv1.SignUpRequest{
@@ -83,7 +83,7 @@ func linkClinician(ctx context.Context, c caller, email, password string, patien
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var in medjournalv1.SignInResponse
-	if err := c.call(cctx, medjournalv1connect.AccountServiceSignInProcedure, "",
+	if err := c.Call(cctx, medjournalv1connect.AccountServiceSignInProcedure, "",
 		&medjournalv1.SignInRequest{Email: email, Password: password}, &in); err != nil {
 		return "", fmt.Errorf("sign in clinician %s: %w", email, err)
 	}
@@ -96,12 +96,12 @@ func linkClinician(ctx context.Context, c caller, email, password string, patien
 		cctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		var inv medjournalv1.CreateInviteResponse
-		if err := c.call(cctx, medjournalv1connect.CareTeamServiceCreateInviteProcedure, p.token,
+		if err := c.Call(cctx, medjournalv1connect.CareTeamServiceCreateInviteProcedure, p.token,
 			&medjournalv1.CreateInviteRequest{}, &inv); err != nil {
 			return fmt.Errorf("invite from %s: %w", p.email, err)
 		}
 		var acc medjournalv1.AcceptInviteResponse
-		if err := c.call(cctx, medjournalv1connect.CareTeamServiceAcceptInviteProcedure, token,
+		if err := c.Call(cctx, medjournalv1connect.CareTeamServiceAcceptInviteProcedure, token,
 			&medjournalv1.AcceptInviteRequest{Code: inv.GetCode()}, &acc); err != nil {
 			return fmt.Errorf("accept invite of %s: %w", p.email, err)
 		}
@@ -169,7 +169,7 @@ func (w *watcher) run(ctx context.Context, ready chan<- error) {
 	first := true
 	for ctx.Err() == nil {
 		caughtUp := false
-		err := w.c.stream(ctx, medjournalv1connect.FollowUpServiceWatchFlagsProcedure, w.token,
+		err := w.c.Stream(ctx, medjournalv1connect.FollowUpServiceWatchFlagsProcedure, w.token,
 			&medjournalv1.WatchFlagsRequest{}, func() protoMessage { return new(medjournalv1.WatchFlagsResponse) },
 			func(m protoMessage) bool {
 				msg := m.(*medjournalv1.WatchFlagsResponse)
