@@ -98,7 +98,7 @@ func (s *Store) UpdateProfile(ctx context.Context, accountID string, change func
 			return fmt.Errorf("encode risk factors: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE accounts SET birth_year = ?, sex = ?,
-			smoking_status = ?, risk_factors = ?, update_time = ? WHERE id = ?`,
+			smoking_status = ?, risk_factors = ?, update_time = ?, journal_version = journal_version + 1 WHERE id = ?`,
 			p.BirthYear, int32(p.Sex), int32(p.SmokingStatus), string(risk),
 			millis(tx.now), accountID)
 		return err

@@ -116,6 +116,9 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 	for _, w := range group {
 		if w.err == nil && w.tx != nil {
 			changes = append(changes, w.tx.changedFlags...)
+			for _, fn := range w.tx.afterCommit {
+				fn()
+			}
 		}
 	}
 	if len(changes) > 0 && s.flagListener != nil {

@@ -93,8 +93,12 @@ func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e
 	var flagIDs []string
 	if fresh {
 		flagIDs, err = s.recordFindings(ctx, tx, patientID, out, pre.findings)
+		// The insert bumped the version by one: the cached context stays current.
+		before := pre.version
+		tx.afterCommit = append(tx.afterCommit, func() { s.ruleCache.committed(patientID, before, before+1, out) })
 	} else {
 		flagIDs, err = s.evaluate(ctx, tx, patientID, out)
+		tx.afterCommit = append(tx.afterCommit, func() { s.ruleCache.forget(patientID) })
 	}
 	out.FlagIds = flagIDs
 	return out, true, err
@@ -339,7 +343,10 @@ func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Id, patientID, cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID,
 		cols.body, millis(tx.now), millis(tx.now), seq)
-	return err
+	if err != nil {
+		return err
+	}
+	return bumpJournalVersion(ctx, tx, patientID)
 }
 
 func updateEntry(ctx context.Context, tx *Tx, e *medjournalv1.Entry) error {
@@ -355,7 +362,10 @@ func updateEntry(ctx context.Context, tx *Tx, e *medjournalv1.Entry) error {
 		medication_id = ?, body = ?, update_time = ?, change_seq = ? WHERE id = ?`,
 		cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID, cols.body,
 		millis(tx.now), seq, e.Id)
-	return err
+	if err != nil {
+		return err
+	}
+	return bumpJournalVersionOfEntry(ctx, tx, e.Id)
 }
 
 func deleteEntry(ctx context.Context, tx *Tx, id string) error {
@@ -365,6 +375,15 @@ func deleteEntry(ctx context.Context, tx *Tx, id string) error {
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE entries SET delete_time = ?, update_time = ?, change_seq = ?
 		WHERE id = ?`, millis(tx.now), millis(tx.now), seq, id)
+	if err != nil {
+		return err
+	}
+	return bumpJournalVersionOfEntry(ctx, tx, id)
+}
+
+func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1
+		WHERE id = (SELECT patient_id FROM entries WHERE id = ?)`, entryID)
 	return err
 }
 

@@ -134,19 +134,20 @@ type preEvaluation struct {
 	findings  []Finding
 }
 
-// journalVersion changes whenever anything the rules read of a patient changes: an
-// entry (every change takes a new change_seq), a medication, or the profile.
-type journalVersion struct {
-	entries, medications, profile int64
-}
+// journalVersion counts the writes to what the rules read of a patient: entries,
+// medications and the profile each bump it (bumpJournalVersion) in their transaction.
+type journalVersion int64
 
 func patientJournalVersion(ctx context.Context, tx *Tx, patientID string) (journalVersion, error) {
 	var v journalVersion
-	err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT COALESCE(MAX(change_seq), 0) FROM entries WHERE patient_id = ?1),
-			(SELECT COALESCE(MAX(update_time), 0) + COUNT(*) FROM medications WHERE patient_id = ?1),
-			(SELECT update_time FROM accounts WHERE id = ?1)`, patientID).Scan(&v.entries, &v.medications, &v.profile)
+	err := tx.QueryRowContext(ctx, `SELECT journal_version FROM accounts WHERE id = ?`, patientID).Scan(&v)
 	return v, err
+}
+
+// bumpJournalVersion marks a change to the patient's journal, medications or profile.
+func bumpJournalVersion(ctx context.Context, tx *Tx, patientID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1 WHERE id = ?`, patientID)
+	return err
 }
 
 // preEvaluate evaluates e as if it were stored, on a read snapshot. It returns nil when
@@ -161,15 +162,17 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 		if pre.version, err = patientJournalVersion(ctx, tx, patientID); err != nil {
 			return err
 		}
-		in, err := s.evalInput(ctx, tx, patientID, e)
-		if err != nil {
-			return err
+		at := e.GetOccurredTime().AsTime()
+		pc := s.ruleCache.get(patientID, pre.version, at, s.evaluator.Window, s.evaluator.LabLookback)
+		if pc == nil {
+			if pc, err = s.loadPatientContext(ctx, tx, patientID, pre.version, at); err != nil {
+				return err
+			}
+			s.ruleCache.put(patientID, pc)
 		}
+		in := pc.input(e, s.evaluator.Window, s.evaluator.LabLookback)
 		// The entry is not stored yet: place it in its own journal window.
-		in.Recent = append(in.Recent, e)
-		slices.SortStableFunc(in.Recent, func(a, b *medjournalv1.Entry) int {
-			return a.GetOccurredTime().AsTime().Compare(b.GetOccurredTime().AsTime())
-		})
+		in.Recent = insertSorted(in.Recent, e)
 		pre.findings, err = s.evaluator.Evaluate(in)
 		return err
 	})

@@ -43,6 +43,9 @@ func (s *Store) CreateMedication(ctx context.Context, patientID string, m *medjo
 			m.Id, patientID, body, millis(tx.now), millis(tx.now)); err != nil {
 			return err
 		}
+		if err := bumpJournalVersion(ctx, tx, patientID); err != nil {
+			return err
+		}
 		out, err = medicationByID(ctx, tx, m.Id)
 		return err
 	})
@@ -102,6 +105,9 @@ func (s *Store) UpdateMedication(ctx context.Context, patientID, id string, chan
 			body, millis(tx.now), id); err != nil {
 			return err
 		}
+		if err := bumpJournalVersion(ctx, tx, patientID); err != nil {
+			return err
+		}
 		out, err = medicationByID(ctx, tx, id)
 		return err
 	})
@@ -128,8 +134,10 @@ func (s *Store) DeleteMedication(ctx context.Context, patientID, id string) (*me
 		if doses > 0 {
 			return &PreconditionError{Reason: fmt.Sprintf("%d journal entries record doses of this medication; set its end_date instead", doses)}
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM medications WHERE id = ?`, id)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM medications WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return bumpJournalVersion(ctx, tx, patientID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete medication %s: %w", id, err)

@@ -31,6 +31,7 @@ type Store struct {
 	now    func() time.Time
 
 	commits      *commitLoop        // serializes and groups writes on the writer
+	ruleCache    *ruleContextCache  // the rules' view of recently active patients
 	evaluator    *Evaluator         // checks entries against the rules; nil: no flags
 	flagListener func([]FlagChange) // told of flags raised or changed, after commit
 }
@@ -64,7 +65,7 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve database path %q: %w", path, err)
 	}
-	s := &Store{now: time.Now}
+	s := &Store{now: time.Now, ruleCache: newRuleContextCache()}
 	for _, opt := range opts {
 		opt(s)
 	}

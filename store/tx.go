@@ -15,6 +15,8 @@ type Tx struct {
 	// changedFlags are the flags this transaction raised or changed, to announce after
 	// commit.
 	changedFlags []FlagChange
+	// afterCommit runs once the write is durable, never if it is rolled back.
+	afterCommit []func()
 }
 
 // write runs fn in a write transaction and returns once it is durable: with

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// ruleContextCache keeps, per patient, the part of the journal the rules read around the
+// patient's recent entries, tagged with the journal version it was read at. A patient who
+// logs entry after entry is then evaluated without reading the window from SQLite each
+// time, which the profile showed as the largest cost of a create.
+//
+// It can never serve a stale journal: it is used only when its version equals the version
+// read, in the same snapshot, from the database; it is extended only after a commit, with
+// the entry that commit wrote, and only if it was current before that commit. Anything
+// else (an edit, a delete, a medication, the profile) changes the version and makes the
+// next evaluation read SQLite again.
+type ruleContextCache struct {
+	mu        sync.Mutex
+	byPatient map[string]*patientContext
+}
+
+// maxCachedPatients bounds the cache's memory; past it the cache starts over.
+const maxCachedPatients = 4096
+
+// cacheMargin is how far beyond the rules' windows a load reaches, so the next entries of
+// the day fall inside the held range.
+const cacheMargin = 3 * 24 * time.Hour
+
+type patientContext struct {
+	version  journalVersion
+	from, to time.Time             // entries held: live entries other than notes in [from, to]
+	entries  []*medjournalv1.Entry // sorted by occurred time (ms), then id
+	labsFrom time.Time             // labs held: live labs in [labsFrom, to]
+	labs     []*medjournalv1.Entry
+	meds     []*medjournalv1.Medication
+	patient  *medjournalv1.Account
+}
+
+func newRuleContextCache() *ruleContextCache {
+	return &ruleContextCache{byPatient: map[string]*patientContext{}}
+}
+
+// get returns the patient's context if it is at version v and holds what a trigger at at
+// needs; callers must not modify it.
+func (c *ruleContextCache) get(patientID string, v journalVersion, at time.Time, window, labLookback time.Duration) *patientContext {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pc := c.byPatient[patientID]
+	if pc == nil || pc.version != v || at.Add(-window).Before(pc.from) || at.Add(window).After(pc.to) || at.Add(-labLookback).Before(pc.labsFrom) {
+		return nil
+	}
+	return pc
+}
+
+func (c *ruleContextCache) put(patientID string, pc *patientContext) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.byPatient) >= maxCachedPatients {
+		clear(c.byPatient)
+	}
+	c.byPatient[patientID] = pc
+}
+
+// committed extends the patient's context with an entry that was just committed, taking
+// the version from before to after, if the context was current at before; otherwise it
+// forgets the patient.
+func (c *ruleContextCache) committed(patientID string, before, after journalVersion, e *medjournalv1.Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pc := c.byPatient[patientID]
+	if pc == nil {
+		return
+	}
+	if pc.version != before {
+		delete(c.byPatient, patientID)
+		return
+	}
+	// Contexts are shared read-only by evaluations in flight: extend a copy.
+	next := *pc
+	next.version = after
+	e = proto.Clone(e).(*medjournalv1.Entry)
+	e.FlagIds = nil
+	at := e.GetOccurredTime().AsTime()
+	inRange := !at.Before(pc.from) && !at.After(pc.to)
+	if inRange && e.GetNote() == nil {
+		next.entries = insertSorted(pc.entries, e)
+	}
+	if inRange && e.GetLab() != nil && !at.Before(pc.labsFrom) {
+		next.labs = insertSorted(pc.labs, e)
+	}
+	c.byPatient[patientID] = &next
+}
+
+// forget drops the patient's context, after a write the cache cannot follow.
+func (c *ruleContextCache) forget(patientID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.byPatient, patientID)
+}
+
+func insertSorted(list []*medjournalv1.Entry, e *medjournalv1.Entry) []*medjournalv1.Entry {
+	out := make([]*medjournalv1.Entry, 0, len(list)+1)
+	out = append(out, list...)
+	i, _ := slices.BinarySearchFunc(out, e, compareEntries)
+	return slices.Insert(out, i, e)
+}
+
+// compareEntries orders entries as the store's queries do: occurred time in milliseconds,
+// then id.
+func compareEntries(a, b *medjournalv1.Entry) int {
+	return cmp.Or(
+		cmp.Compare(millis(a.GetOccurredTime().AsTime()), millis(b.GetOccurredTime().AsTime())),
+		cmp.Compare(a.GetId(), b.GetId()),
+	)
+}
+
+// loadPatientContext reads what the rules may need around at, with margin.
+func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, at time.Time) (*patientContext, error) {
+	w := s.evaluator.Window + cacheMargin
+	pc := &patientContext{version: v, from: at.Add(-w), to: at.Add(w), labsFrom: at.Add(-s.evaluator.LabLookback - cacheMargin)}
+	rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
+		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ? AND kind != ?
+		ORDER BY occurred_time, id`, patientID, millis(pc.from), millis(pc.to), int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE))
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		pc.entries = append(pc.entries, r.entry)
+	}
+	labs, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
+		WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
+		ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), millis(pc.labsFrom), millis(pc.to))
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range labs {
+		pc.labs = append(pc.labs, r.entry)
+	}
+	if pc.meds, err = medicationsOf(ctx, tx, patientID); err != nil {
+		return nil, err
+	}
+	if pc.patient, err = accountByID(ctx, tx, patientID); err != nil {
+		return nil, err
+	}
+	return pc, nil
+}
+
+// input selects from the context exactly what evalInput would read from SQLite for trigger.
+func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration) EvalInput {
+	at := trigger.GetOccurredTime().AsTime()
+	lo, hi := millis(at.Add(-window)), millis(at.Add(window))
+	doseLo, doseHi := millis(at.Add(-doseWindow)), millis(at.Add(doseWindow))
+	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient}
+	for _, e := range pc.entries {
+		t := millis(e.GetOccurredTime().AsTime())
+		if t < lo || t > hi {
+			continue
+		}
+		if e.GetDose() != nil && (t < doseLo || t > doseHi) {
+			continue
+		}
+		in.Recent = append(in.Recent, e)
+	}
+	labLo, labHi := millis(at.Add(-labLookback)), millis(at)
+	for _, e := range pc.labs {
+		if t := millis(e.GetOccurredTime().AsTime()); t >= labLo && t <= labHi {
+			in.LabHistory = append(in.LabHistory, e)
+		}
+	}
+	return in
+}

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// TestRuleCacheMatchesSQL: for every new entry of a patient logging a mix of kinds at
+// scattered times, the rules' input built from the cache (loaded once, then extended write
+// by write) is exactly the input read from SQLite.
+func TestRuleCacheMatchesSQL(t *testing.T) {
+	ctx := context.Background()
+	var seen []EvalInput
+	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "cache.db"), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: "cache@example.com", DisplayName: "C", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	med, err := s.CreateMedication(ctx, p.Id, &medjournalv1.Medication{DrugCode: "tofacitinib"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 150 {
+		// Mostly near the recent end, sometimes weeks back (a late-logged result).
+		hours := 24*40 - rng.IntN(24*5)
+		if i%10 == 0 {
+			hours = rng.IntN(24 * 40)
+		}
+		e := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(base.Add(time.Duration(hours) * time.Hour))}
+		switch i % 5 {
+		case 0:
+			e.Kind = &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: "n"}}
+		case 1:
+			e.Kind = &medjournalv1.Entry_Dose{Dose: &medjournalv1.Dose{MedicationId: med.Id, Status: medjournalv1.DoseStatus_DOSE_STATUS_TAKEN}}
+		case 2:
+			e.Kind = &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "cough", Severity: medjournalv1.Severity_SEVERITY_MILD}}
+		case 3:
+			e.Kind = &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 37, Unit: "Cel", CanonicalValue: 37, CanonicalUnit: "Cel"}}
+		case 4:
+			e.Kind = &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 2, Unit: "10*3/uL", CanonicalValue: 2, CanonicalUnit: "10*3/uL"}}
+		}
+		if _, _, err := s.CreateEntry(ctx, p.Id, e); err != nil {
+			t.Fatal(err)
+		}
+		if i%7 == 3 { // an edit now and then: the cache must notice
+			e.Comment = fmt.Sprint("edited ", i)
+			if _, err := s.UpdateEntry(ctx, p.Id, e.Id, func(stored *medjournalv1.Entry) error { stored.Comment = e.Comment; return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Evaluate a probe entry both ways, at a time near the recent end.
+		probe := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(base.Add(time.Duration(24*40-rng.IntN(24*3)) * time.Hour)),
+			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "fever", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
+		seen = nil
+		if _, err := s.preEvaluate(ctx, p.Id, probe); err != nil {
+			t.Fatal(err)
+		}
+		fromCache := seen[0]
+		var fromSQL EvalInput
+		if err := s.read(ctx, func(tx *Tx) error {
+			var err error
+			fromSQL, err = s.evalInput(ctx, tx, p.Id, probe)
+			fromSQL.Recent = insertSorted(fromSQL.Recent, probe)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ids(fromCache.Recent), ids(fromSQL.Recent); !slices.Equal(got, want) {
+			t.Fatalf("after entry %d: cached window %v, SQL window %v", i, got, want)
+		}
+		if got, want := ids(fromCache.LabHistory), ids(fromSQL.LabHistory); !slices.Equal(got, want) {
+			t.Fatalf("after entry %d: cached labs %v, SQL labs %v", i, got, want)
+		}
+		for j := range fromCache.Recent {
+			if fromCache.Recent[j].GetComment() != fromSQL.Recent[j].GetComment() {
+				t.Fatalf("after entry %d: cached entry %s has comment %q, SQL %q", i, fromSQL.Recent[j].GetId(),
+					fromCache.Recent[j].GetComment(), fromSQL.Recent[j].GetComment())
+			}
+		}
+	}
+}
+
+func ids(es []*medjournalv1.Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.GetId()
+	}
+	return out
+}
