@@ -14,7 +14,7 @@ import (
 
 // watchBuffer is how many flag changes a watcher may fall behind before it is cut off; a
 // cut-off client reconnects and gets the open flags again.
-const watchBuffer = 256
+const watchBuffer = 4096
 
 // watchers fans flag changes out to the clinicians watching them. The store announces
 // changes after commit on the writer's goroutine, so publishing never blocks: a watcher
@@ -102,29 +102,66 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 			return connect.NewError(connect.CodeUnavailable, errors.New("server is shutting down; reconnect"))
 		case <-w.dropped:
 			return connect.NewError(connect.CodeResourceExhausted, errors.New("fell too far behind; reconnect to get the open flags again"))
-		case ch := <-w.changes:
-			if req.GetPatientId() != "" && ch.PatientID != req.GetPatientId() {
-				continue
-			}
-			ok, err := s.hasGrant(ctx, ch.PatientID, c.id())
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			fl, err := s.store.Flag(ctx, ch.FlagID)
-			if err != nil {
-				return s.toConnectError(ctx, "watch flags", err)
-			}
-			if fl.GetUrgency() < req.GetMinUrgency() {
-				continue
-			}
-			if err := s.sendWatched(ctx, stream, fl, audited); err != nil {
+		case first := <-w.changes:
+			if err := s.deliverChanges(ctx, stream, req, drainChanges(first, w.changes), audited); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// drainChanges takes first and every change already queued behind it, keeping one per
+// flag: a flag that changed five times while the watcher was busy is read and sent once,
+// as it is now, which lets a watcher catch up under a burst of writes.
+func drainChanges(first store.FlagChange, queue <-chan store.FlagChange) []store.FlagChange {
+	batch := []store.FlagChange{first}
+	seen := map[string]bool{first.FlagID: true}
+	for {
+		select {
+		case ch := <-queue:
+			if !seen[ch.FlagID] {
+				seen[ch.FlagID] = true
+				batch = append(batch, ch)
+			}
+		default:
+			return batch
+		}
+	}
+}
+
+// deliverChanges sends the watcher each changed flag it may see, checking the grant of
+// each patient once per batch, against the grants of that moment.
+func (s *followUpService) deliverChanges(ctx context.Context, stream *connect.ServerStream[medjournalv1.WatchFlagsResponse],
+	req *medjournalv1.WatchFlagsRequest, batch []store.FlagChange, audited map[string]time.Time) error {
+	clinicianID := callerFrom(ctx).id()
+	granted := map[string]bool{}
+	for _, ch := range batch {
+		if req.GetPatientId() != "" && ch.PatientID != req.GetPatientId() {
+			continue
+		}
+		ok, checked := granted[ch.PatientID]
+		if !checked {
+			var err error
+			if ok, err = s.hasGrant(ctx, ch.PatientID, clinicianID); err != nil {
+				return err
+			}
+			granted[ch.PatientID] = ok
+		}
+		if !ok {
+			continue
+		}
+		fl, err := s.store.Flag(ctx, ch.FlagID)
+		if err != nil {
+			return s.toConnectError(ctx, "watch flags", err)
+		}
+		if fl.GetUrgency() < req.GetMinUrgency() {
+			continue
+		}
+		if err := s.sendWatched(ctx, stream, fl, audited); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // watchAuditInterval is how often one watch stream records, per patient, that the
