@@ -351,3 +351,21 @@ func TestKind(t *testing.T) {
 		})
 	}
 }
+
+func TestTextRefusesControlCharacters(t *testing.T) {
+	cat := mustLoad(t)
+	for _, text := range []string{"bell\a", "escape \x1b[31mred", "del\x7f", "c1 \u0085 next line"} {
+		e := &medjournalv1.Entry{OccurredTime: timestamppb.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+			Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: text}}}
+		err := journal.NormalizeEntry(cat, e, "entry", time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
+		var fe *journal.FieldError
+		if !errors.As(err, &fe) || fe.Field != "entry.note.text" {
+			t.Errorf("%q: err = %v, want a refusal naming entry.note.text", text, err)
+		}
+	}
+	ok := &medjournalv1.Entry{OccurredTime: timestamppb.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+		Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: "tabs\tand\r\nnew lines, ümlauts, emoji 🙂"}}}
+	if err := journal.NormalizeEntry(cat, ok, "entry", time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Errorf("ordinary text refused: %v", err)
+	}
+}

@@ -14,6 +14,11 @@ import (
 // functions, PDF writers, terminals, CSV readers) cut a string at its first NUL, so what a
 // clinician reads would not be what was stored.
 //
+// Other control characters (C0 other than tab, line feed and carriage return, DEL, and
+// C1): they cannot be carried by FHIR strings, break CSV and terminals, and are never
+// typed by a person; a paste that holds them is refused with the field named, rather than
+// stored and silently altered on export.
+//
 // maxRunes mirrors the max_len of the field in entry.proto, which counts characters, not
 // bytes; 0 means the proto sets no limit.
 func checkText(field, s string, maxRunes int) error {
@@ -22,6 +27,9 @@ func checkText(field, s string, maxRunes int) error {
 	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return &FieldError{Field: field, Message: "must not contain NUL characters"}
+	}
+	if i := strings.IndexFunc(s, isForbiddenControl); i >= 0 {
+		return &FieldError{Field: field, Message: fmt.Sprintf("must not contain control characters (found U+%04X)", []rune(s[i:])[0])}
 	}
 	if maxRunes > 0 {
 		if n := utf8.RuneCountInString(s); n > maxRunes {
@@ -47,4 +55,16 @@ func checkTexts(prefix string, fields ...textField) error {
 		}
 	}
 	return nil
+}
+
+// isForbiddenControl reports control characters text fields refuse: all but tab, line
+// feed and carriage return.
+func isForbiddenControl(r rune) bool {
+	switch {
+	case r == '\t', r == '\n', r == '\r':
+		return false
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	}
+	return false
 }
