@@ -55,43 +55,14 @@ const doseWindow = 38 * time.Hour
 // ruleEntryColumns are entryColumns without the flag ids, which rules never read.
 const ruleEntryColumns = `id, patient_id, body, occurred_time, create_time, update_time, delete_time, change_seq, NULL`
 
-// evalInput loads the journal context of trigger within tx.
+// evalInput reads the journal context of trigger within tx. What the rules see of the
+// window is decided in one place, patientContext.input, for this path and the cached one.
 func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) (EvalInput, error) {
-	in := EvalInput{Trigger: trigger}
-	at := trigger.GetOccurredTime().AsTime()
-	// Rules read symptoms, vitals and labs over their windows, and doses only on the
-	// trigger's own day; notes never. Loading nothing else keeps evaluation cheap for
-	// patients who log a lot.
-	recent, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
-		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ?
-			AND (kind IN (?, ?, ?) OR (kind = ? AND occurred_time >= ? AND occurred_time <= ?))
-		ORDER BY occurred_time, id`, patientID, millis(at.Add(-s.evaluator.Window)), millis(at.Add(s.evaluator.Window)),
-		int32(medjournalv1.EntryKind_ENTRY_KIND_SYMPTOM), int32(medjournalv1.EntryKind_ENTRY_KIND_VITAL),
-		int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), int32(medjournalv1.EntryKind_ENTRY_KIND_DOSE),
-		millis(at.Add(-doseWindow)), millis(at.Add(doseWindow)))
+	pc, err := s.loadPatientContext(ctx, tx, patientID, 0, trigger.GetOccurredTime().AsTime())
 	if err != nil {
-		return in, fmt.Errorf("load recent entries: %w", err)
+		return EvalInput{}, fmt.Errorf("load journal for rules: %w", err)
 	}
-	for _, r := range recent {
-		in.Recent = append(in.Recent, r.entry)
-	}
-	labs, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
-		WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
-		ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB),
-		millis(at.Add(-s.evaluator.LabLookback)), millis(at))
-	if err != nil {
-		return in, fmt.Errorf("load lab history: %w", err)
-	}
-	for _, r := range labs {
-		in.LabHistory = append(in.LabHistory, r.entry)
-	}
-	if in.Medications, err = medicationsOf(ctx, tx, patientID); err != nil {
-		return in, fmt.Errorf("load medications: %w", err)
-	}
-	if in.Patient, err = accountByID(ctx, tx, patientID); err != nil {
-		return in, fmt.Errorf("load patient: %w", err)
-	}
-	return in, nil
+	return pc.input(trigger, s.evaluator.Window, s.evaluator.LabLookback), nil
 }
 
 // evaluate runs the rules for a new or changed live entry and records what they found,

@@ -153,7 +153,9 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 	return pc, nil
 }
 
-// input selects from the context exactly what evalInput would read from SQLite for trigger.
+// input selects what the rules read for trigger: symptoms, vitals and labs within the
+// window on either side, doses only near the trigger's own day (for the day's dose count),
+// notes never; lab history up to the trigger for baselines and repeat tests.
 func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration) EvalInput {
 	at := trigger.GetOccurredTime().AsTime()
 	lo, hi := millis(at.Add(-window)), millis(at.Add(window))
