@@ -128,13 +128,8 @@ func (s *journalService) ListEntries(ctx context.Context, req *medjournalv1.List
 	if err != nil {
 		return nil, err
 	}
-	f := store.EntryFilter{PatientID: patientID, Kinds: req.GetKinds(), Limit: pageSize(req.GetPageSize()) + 1}
-	if req.From != nil {
-		f.From = req.GetFrom().AsTime()
-	}
-	if req.To != nil {
-		f.To = req.GetTo().AsTime()
-	}
+	f := store.EntryFilter{PatientID: patientID, Kinds: req.GetKinds(), Limit: pageSize(req.GetPageSize()) + 1,
+		From: optionalTime(req.GetFrom()), To: optionalTime(req.GetTo())}
 	query := queryFingerprint(patientID, fmt.Sprint(req.GetFrom().AsTime().UnixMilli(), req.From != nil),
 		fmt.Sprint(req.GetTo().AsTime().UnixMilli(), req.To != nil), fmt.Sprint(req.GetKinds()))
 	if tok := req.GetPageToken(); tok != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"connectrpc.com/connect"
@@ -106,7 +107,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 
 // logPath hides the secret part of share-link paths.
 func logPath(r *http.Request) string {
-	if len(r.URL.Path) > len(sharePathPrefix) && r.URL.Path[:len(sharePathPrefix)] == sharePathPrefix {
+	if strings.HasPrefix(r.URL.Path, sharePathPrefix) {
 		return sharePathPrefix + "…"
 	}
 	return r.URL.Path

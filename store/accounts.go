@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
@@ -19,7 +20,7 @@ const accountColumns = `id, email, display_name, role, time_zone, birth_year, se
 // creation time. The e-mail address is stored lower-cased; a taken address is
 // ErrAlreadyExists.
 func (s *Store) CreateAccount(ctx context.Context, a *medjournalv1.Account, passwordHash string) (*medjournalv1.Account, error) {
-	created := cloneAccount(a)
+	created := proto.Clone(a).(*medjournalv1.Account)
 	created.Id = uuid.NewString()
 	created.Email = NormalizeEmail(a.GetEmail())
 	if created.Profile == nil {
@@ -140,20 +141,6 @@ func scanAccount(row scanner, extra ...any) (*medjournalv1.Account, error) {
 	}
 	a.CreateTime = timestamppb.New(fromMillis(createMillis))
 	return a, nil
-}
-
-func cloneAccount(a *medjournalv1.Account) *medjournalv1.Account {
-	c := &medjournalv1.Account{
-		Email: a.GetEmail(), DisplayName: a.GetDisplayName(), Role: a.GetRole(),
-		TimeZone: a.GetTimeZone(),
-	}
-	if p := a.GetProfile(); p != nil {
-		c.Profile = &medjournalv1.Profile{
-			BirthYear: p.BirthYear, Sex: p.Sex, SmokingStatus: p.SmokingStatus,
-			RiskFactors: append([]string(nil), p.RiskFactors...),
-		}
-	}
-	return c
 }
 
 // nonNil makes JSON encode an empty list as [] rather than null.
