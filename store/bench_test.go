@@ -26,20 +26,8 @@ import (
 func BenchmarkCreateEntryWithRules(b *testing.B) {
 	for _, days := range []int{7, 365, 730} {
 		b.Run(fmt.Sprintf("history=%dd", days), func(b *testing.B) {
-			cat, err := catalog.Load()
-			if err != nil {
-				b.Fatal(err)
-			}
-			engine, err := rules.Load(cat)
-			if err != nil {
-				b.Fatal(err)
-			}
 			ctx := context.Background()
-			st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.WithEvaluator(server.Evaluator(engine)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
+			st, cat := openWithRules(b, filepath.Join(b.TempDir(), "bench.db"))
 			p, err := st.CreateAccount(ctx, &medjournalv1.Account{Email: "bench@example.com", DisplayName: "B",
 				Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "Europe/Berlin"}, "h")
 			if err != nil {
@@ -104,20 +92,8 @@ func normalized(b *testing.B, cat *catalog.Catalog, e *medjournalv1.Entry, now t
 // BenchmarkCreateEntryParallel measures durable entry writes (with rules) from many
 // concurrent clients, the case group commit is for: each commit waits for the disk.
 func BenchmarkCreateEntryParallel(b *testing.B) {
-	cat, err := catalog.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	engine, err := rules.Load(cat)
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.WithEvaluator(server.Evaluator(engine)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st, cat := openWithRules(b, filepath.Join(b.TempDir(), "bench.db"))
 	var patients []string
 	for i := range 64 {
 		p, err := st.CreateAccount(ctx, &medjournalv1.Account{Email: fmt.Sprintf("p%d@example.com", i), DisplayName: "P",
@@ -143,4 +119,24 @@ func BenchmarkCreateEntryParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// openWithRules opens the database at path with the real catalog and rule engine,
+// closed when the benchmark ends.
+func openWithRules(tb testing.TB, path string) (*store.Store, *catalog.Catalog) {
+	tb.Helper()
+	cat, err := catalog.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	engine, err := rules.Load(cat)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path, store.WithEvaluator(server.Evaluator(engine)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st, cat
 }

@@ -13,8 +13,6 @@ import (
 
 	"github.com/medjournal/medjournal/catalog"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/rules"
-	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -88,18 +86,7 @@ func BenchmarkScale(b *testing.B) {
 		b.Run(fmt.Sprintf("entries=%d", total), func(b *testing.B) {
 			path, patient := scaleDB(b, total)
 			ctx := context.Background()
-			cat, _ := catalog.Load()
-			engine, err := rules.Load(cat)
-			if err != nil {
-				b.Fatal(err)
-			}
-			opened := time.Now()
-			st, err := store.Open(ctx, path, store.WithEvaluator(server.Evaluator(engine)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(time.Since(opened).Microseconds()), "open-µs")
-			defer st.Close()
+			st, cat := openWithRules(b, path)
 			b.Run("ListEntries50", func(b *testing.B) {
 				for b.Loop() {
 					if _, err := st.ListEntries(ctx, store.EntryFilter{PatientID: patient, Limit: 51}); err != nil {
