@@ -131,3 +131,28 @@ func TestSessionsListAndRevoke(t *testing.T) {
 		p.mustCall(t, mj.AccountServiceGetAccountProcedure, &medjournalv1.GetAccountRequest{}, &medjournalv1.GetAccountResponse{})
 	})
 }
+
+// TestSessionsWithLongUnicodeUserAgent: a User-Agent cut to its stored length in the middle
+// of a character must not make the session list unreadable.
+func TestSessionsWithLongUnicodeUserAgent(t *testing.T) {
+	env := apitest.Start(t)
+	c := env.Client(t, apitest.ConnectJSON)
+	acct, _ := c.SignUp(t, "Unicode")
+	req, _ := http.NewRequest(http.MethodPost, env.URL+mj.AccountServiceSignInProcedure,
+		strings.NewReader(`{"email":"`+acct.Email+`","password":"`+apitest.Password+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", strings.Repeat("a", 199)+"日本語 phone")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign in: HTTP %d", resp.StatusCode)
+	}
+	token := c.SignIn(t, acct.Email, apitest.Password)
+	var list medjournalv1.ListSessionsResponse
+	if err := c.Call(context.Background(), mj.AccountServiceListSessionsProcedure, token, &medjournalv1.ListSessionsRequest{}, &list); err != nil {
+		t.Fatalf("list sessions after a long Unicode User-Agent: %v", err)
+	}
+}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -205,9 +207,17 @@ func clientAddress(ctx context.Context) string {
 	return host
 }
 
+// truncate shortens s to at most n bytes of valid UTF-8: a User-Agent is client input,
+// and a string cut inside a character (or sent invalid) would make the session unreadable
+// by ListSessions, since protobuf refuses to encode invalid UTF-8.
 func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
 	if len(s) <= n {
 		return s
 	}
-	return s[:n]
+	s = s[:n]
+	for !utf8.ValidString(s) { // the cut split the last character: drop its start
+		s = s[:len(s)-1]
+	}
+	return s
 }
