@@ -114,10 +114,18 @@ func writerDSN(path string) string {
 }
 
 // readerDSN opens read-only connections; mode=ro is honoured because of the file: prefix.
+// A reader drops its whole page cache whenever another connection has committed, so under
+// load every read began from cold: the 2 MB default cache thrashed and each page came back
+// through a pread system call (14 % of ListEntries' CPU). Mapping the file serves the
+// database's pages from the kernel's cache without copying them; the larger cache holds
+// the pages that still come from the WAL. Both are bounded: 32 MiB a connection, and the
+// map is address space over the file, not memory of our own.
 func readerDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro" +
 		"&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)"
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=cache_size(-32768)" +
+		"&_pragma=mmap_size(1073741824)"
 }
 
 // Close closes both pools. The writer closes last so the final WAL checkpoint runs after
