@@ -32,7 +32,7 @@ func (e *Engine) buildContext(in Input, window time.Duration) *rulesv1.Context {
 	case *medjournalv1.Entry_Lab:
 		c.TriggerLab = e.analyte(k.Lab.GetCode())
 	}
-	loc := patientLocation(in.Patient)
+	loc := e.patientLocation(in.Patient)
 	days := map[string]map[string]bool{}
 	doses := map[string]int32{}
 	today := at.In(loc).Format(time.DateOnly)
@@ -160,8 +160,8 @@ func (e *Engine) describePatient(c *rulesv1.Context, in Input, local time.Time) 
 	c.RiskFactors = slices.Clone(p.GetRiskFactors())
 }
 
-func patientLocation(a *medjournalv1.Account) *time.Location {
-	if loc, err := time.LoadLocation(a.GetTimeZone()); err == nil {
+func (e *Engine) patientLocation(a *medjournalv1.Account) *time.Location {
+	if loc, err := e.zones.Load(a.GetTimeZone()); err == nil {
 		return loc
 	}
 	return time.UTC

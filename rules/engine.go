@@ -20,6 +20,7 @@ import (
 	"github.com/medjournal/medjournal/catalog"
 	rulesv1 "github.com/medjournal/medjournal/gen/medjournal/rules/v1"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/tz"
 )
 
 // LabLookback is how far back lab history reaches for baselines and repeat tests.
@@ -52,6 +53,7 @@ type Engine struct {
 	// type registry built at load, rather than the registry cel.ContextProtoVars would
 	// build on every evaluation, which the profile showed as most of the engine's cost.
 	contextFields map[string]*types.FieldType
+	zones         tz.Cache // patients' time zones, for "today" and day boundaries
 }
 
 type compiledRule struct {

@@ -85,7 +85,7 @@ func (s *Server) loadJournal(ctx context.Context, patientID string, from, to tim
 	if err != nil {
 		return nil, s.toConnectError(ctx, "export", err)
 	}
-	loc, err := time.LoadLocation(patient.GetTimeZone())
+	loc, err := s.zones.Load(patient.GetTimeZone())
 	if err != nil {
 		loc = time.UTC
 	}

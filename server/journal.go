@@ -203,7 +203,7 @@ func (s *journalService) GetDay(ctx context.Context, req *medjournalv1.GetDayReq
 			return nil, s.toConnectError(ctx, "get day", err)
 		}
 	}
-	loc, err := time.LoadLocation(patient.GetTimeZone())
+	loc, err := s.zones.Load(patient.GetTimeZone())
 	if err != nil {
 		return nil, s.toConnectError(ctx, "get day", fmt.Errorf("patient %s has time zone %q: %w", patientID, patient.GetTimeZone(), err))
 	}

@@ -6,17 +6,18 @@
 package server
 
 import (
-	"buf.build/go/protovalidate"
-	"google.golang.org/protobuf/types/known/timestamppb"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
+	"buf.build/go/protovalidate"
 	"connectrpc.com/grpchealth"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/medjournal/medjournal/auth"
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/internal/tz"
 	"github.com/medjournal/medjournal/rules"
 	"github.com/medjournal/medjournal/store"
 )
@@ -93,6 +94,7 @@ type Server struct {
 
 	engine   *rules.Engine
 	sessions *sessionCache
+	zones    tz.Cache // patients' time zones, for day views and exports
 	// Abuse limits.
 	signInByAccount *failureThrottle
 	signInByAddress *failureThrottle
