@@ -16,6 +16,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/google/uuid v1.6.0
 	github.com/jhump/protoreflect/v2 v2.0.0
+	github.com/klauspost/compress v1.18.2
 	github.com/rs/cors v1.11.1
 	golang.org/x/crypto v0.58.0
 	golang.org/x/net v0.60.0

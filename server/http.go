@@ -40,6 +40,7 @@ func (s *Server) Handler() http.Handler {
 		connect.WithInterceptors(loggingInterceptor{}, validate.NewInterceptor(validate.WithValidator(s.validator)), auditInterceptor{s}),
 		connect.WithReadMaxBytes(s.cfg.MaxMessageBytes),
 		connect.WithCompressMinBytes(1024),
+		withFastGzip(),
 		connect.WithRecover(s.recoverPanic),
 	}
 	mux := http.NewServeMux()
