@@ -82,6 +82,7 @@ func (l *commitLoop) run() {
 // nothing was written.
 func (l *commitLoop) commit(group []*pendingWrite) {
 	s := l.store
+	s.writerStmts.prepareWanted(context.Background())
 	sqlTx, err := s.writer.BeginTx(context.Background(), nil)
 	if err != nil {
 		err = fmt.Errorf("begin: %w", mapError(err))
@@ -96,7 +97,7 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 			w.err = err
 			continue
 		}
-		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond)}
+		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts}
 		w.err = runInSavepoint(w.ctx, sqlTx, func() error { return w.fn(w.tx) })
 		if w.err == nil {
 			committed++

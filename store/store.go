@@ -30,7 +30,9 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 
-	commits      *commitLoop        // serializes and groups writes on the writer
+	commits      *commitLoop // serializes and groups writes on the writer
+	writerStmts  *stmtCache  // prepared statements of each pool
+	readerStmts  *stmtCache
 	ruleCache    *ruleContextCache  // the rules' view of recently active patients
 	evaluator    *Evaluator         // checks entries against the rules; nil: no flags
 	flagListener func([]FlagChange) // told of flags raised or changed, after commit
@@ -84,6 +86,7 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("open database %s: %w", abs, mapError(err))
 	}
+	s.writerStmts = newStmtCache(s.writer)
 	s.commits = newCommitLoop(s)
 	s.reader, err = sql.Open("sqlite", readerDSN(abs))
 	if err != nil {
@@ -91,6 +94,7 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open readers: %w", err)
 	}
 	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	s.readerStmts = newStmtCache(s.reader)
 	s.reader.SetMaxOpenConns(readers)
 	s.reader.SetMaxIdleConns(readers)
 	if err := s.reader.PingContext(ctx); err != nil {
@@ -134,6 +138,12 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.commits != nil {
 		s.commits.stop()
+	}
+	if s.readerStmts != nil {
+		s.readerStmts.close()
+	}
+	if s.writerStmts != nil {
+		s.writerStmts.close()
 	}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())

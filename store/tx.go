@@ -17,6 +17,10 @@ type Tx struct {
 	changedFlags []FlagChange
 	// afterCommit runs once the write is durable, never if it is rolled back.
 	afterCommit []func()
+	// stmts are the pool's prepared statements (nil: none), and cursors the queries
+	// that already had rows from one in this Tx (see prepared).
+	stmts   *stmtCache
+	cursors map[string]bool
 }
 
 // write runs fn in a write transaction and returns once it is durable: with
@@ -39,12 +43,13 @@ func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 // read runs fn in a read-only transaction on the reader pool, so everything fn reads comes
 // from one consistent snapshot.
 func (s *Store) read(ctx context.Context, fn func(*Tx) error) error {
+	s.readerStmts.prepareWanted(ctx)
 	sqlTx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapError(err))
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond)}
+	tx := &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.readerStmts}
 	return mapError(fn(tx))
 }
 

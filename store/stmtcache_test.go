@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// openForStatements opens a store with three patient accounts and returns it.
+func openForStatements(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "stmts.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	for i := range 3 {
+		if _, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: fmt.Sprintf("s%d@example.com", i),
+			DisplayName: "S", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+const emailsQuery = `SELECT email FROM accounts ORDER BY email`
+
+// TestStatementsArePreparedAfterFirstUse: a query run in a transaction is prepared once the
+// transaction is over, and later transactions use the prepared statement.
+func TestStatementsArePreparedAfterFirstUse(t *testing.T) {
+	s := openForStatements(t)
+	ctx := context.Background()
+	count := func() int {
+		n := 0
+		err := s.read(ctx, func(tx *Tx) error {
+			rows, err := tx.QueryContext(ctx, emailsQuery)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				n++
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("first read saw %d accounts, want 3", n)
+	}
+	s.readerStmts.mu.Lock()
+	_, wanted := s.readerStmts.wanted[emailsQuery]
+	s.readerStmts.mu.Unlock()
+	if !wanted {
+		t.Fatal("a query run once was not noted for preparing")
+	}
+	for range 3 {
+		if n := count(); n != 3 {
+			t.Fatalf("a prepared read saw %d accounts, want 3", n)
+		}
+	}
+	s.readerStmts.mu.Lock()
+	st := s.readerStmts.stmts[emailsQuery]
+	s.readerStmts.mu.Unlock()
+	if st == nil {
+		t.Fatal("the query was not prepared after its first transaction")
+	}
+}
+
+// TestNestedSameQueryKeepsTheOuterRows: a loop over a prepared query that runs the same
+// query inside must still see every row. SQLite has one cursor per prepared statement, so
+// handing the inner query the same statement would reset the outer loop.
+func TestNestedSameQueryKeepsTheOuterRows(t *testing.T) {
+	s := openForStatements(t)
+	ctx := context.Background()
+	warm := func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, emailsQuery)
+		if err != nil {
+			return err
+		}
+		return rows.Close()
+	}
+	for range 2 { // once to note the query, once to run after it was prepared
+		if err := s.read(ctx, warm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var outer, inner int
+	err := s.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, emailsQuery)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() && outer < 10 { // a reset cursor starts over: stop, and fail below
+			outer++
+			in, err := tx.QueryContext(ctx, emailsQuery)
+			if err != nil {
+				return err
+			}
+			for in.Next() {
+				inner++
+			}
+			if err := in.Close(); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outer != 3 || inner != 9 {
+		t.Errorf("outer loop saw %d rows and inner queries %d, want 3 and 9", outer, inner)
+	}
+}
+
+// TestWritesUsePreparedStatementsInTheCommitLoop: the writer's only connection is held by
+// the commit loop's transaction, so preparing must not wait for it. Many writes of the
+// same statements, concurrent and sequential, all land.
+func TestWritesUsePreparedStatementsInTheCommitLoop(t *testing.T) {
+	s := openForStatements(t)
+	ctx := context.Background()
+	for i := range 20 {
+		_, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: fmt.Sprintf("w%d@example.com", i),
+			DisplayName: "W", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.writerStmts.mu.Lock()
+	prepared := len(s.writerStmts.stmts)
+	s.writerStmts.mu.Unlock()
+	if prepared == 0 {
+		t.Error("no write statement was prepared after 20 writes")
+	}
+	var n int
+	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM accounts`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 23 {
+		t.Errorf("%d accounts, want 23", n)
+	}
+}
