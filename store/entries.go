@@ -184,11 +184,29 @@ func (s *Store) ListEntries(ctx context.Context, f EntryFilter) ([]*medjournalv1
 	args = append(args, f.Limit)
 	query := `SELECT ` + entryColumns + ` FROM entries WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY occurred_time DESC, id DESC LIMIT ?`
+	firstPage := f.From.IsZero() && f.To.IsZero() && len(f.Kinds) == 0 && f.After == nil
 	var out []*medjournalv1.Entry
 	err := s.read(ctx, func(tx *Tx) error {
-		var err error
-		out, err = liveEntries(ctx, tx, query, args...)
-		return err
+		if !firstPage {
+			var err error
+			out, err = liveEntries(ctx, tx, query, args...)
+			return err
+		}
+		v, err := patientJournalVersion(ctx, tx, f.PatientID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no such patient: no entries
+		} else if err != nil {
+			return err
+		}
+		if page, ok := s.firstPages.get(f.PatientID, v, f.Limit); ok {
+			out = page
+			return nil
+		}
+		if out, err = liveEntries(ctx, tx, query, args...); err != nil {
+			return err
+		}
+		s.firstPages.put(f.PatientID, v, f.Limit, out)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list entries: %w", err)

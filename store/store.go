@@ -34,6 +34,7 @@ type Store struct {
 	writerStmts  *stmtCache  // prepared statements of each pool
 	readerStmts  *stmtCache
 	ruleCache    *ruleContextCache  // the rules' view of recently active patients
+	firstPages   *firstPageCache    // the newest page of recently read journals
 	evaluator    *Evaluator         // checks entries against the rules; nil: no flags
 	flagListener func([]FlagChange) // told of flags raised or changed, after commit
 }
@@ -67,7 +68,7 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve database path %q: %w", path, err)
 	}
-	s := &Store{now: time.Now, ruleCache: newRuleContextCache()}
+	s := &Store{now: time.Now, ruleCache: newRuleContextCache(), firstPages: newFirstPageCache()}
 	for _, opt := range opts {
 		opt(s)
 	}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"slices"
+	"sync"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// firstPageCache keeps, per patient, the newest page of the journal as ListEntries last
+// read it, tagged with the patient's journal version. The first page is what the app shows
+// each time it opens, and reading it from SQLite (stepping the rows, decoding each entry)
+// was half of ListEntries' CPU.
+//
+// It can never serve a stale page: it is used only when its version equals the version
+// read in the same snapshot, and every write that changes what a page shows bumps that
+// version in its own transaction: creating, editing and deleting entries, and raising or
+// withdrawing the flags whose ids entries carry, which happens only in those same writes.
+type firstPageCache struct {
+	mu        sync.Mutex
+	byPatient map[string]cachedPage
+}
+
+// maxCachedPages bounds the cache's memory (a page is at most a few hundred entries);
+// past it the cache starts over.
+const maxCachedPages = 2048
+
+type cachedPage struct {
+	version journalVersion
+	limit   int
+	entries []*medjournalv1.Entry // shared: nobody may modify them
+}
+
+func newFirstPageCache() *firstPageCache {
+	return &firstPageCache{byPatient: map[string]cachedPage{}}
+}
+
+// get returns a copy of the cached page list if it was read at version v with limit.
+func (c *firstPageCache) get(patientID string, v journalVersion, limit int) ([]*medjournalv1.Entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.byPatient[patientID]
+	if !ok || p.version != v || p.limit != limit {
+		return nil, false
+	}
+	return slices.Clone(p.entries), true
+}
+
+func (c *firstPageCache) put(patientID string, v journalVersion, limit int, entries []*medjournalv1.Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.byPatient) >= maxCachedPages {
+		clear(c.byPatient)
+	}
+	c.byPatient[patientID] = cachedPage{version: v, limit: limit, entries: slices.Clone(entries)}
+}
