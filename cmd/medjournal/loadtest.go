@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/medjournal/medjournal/internal/loadtest"
@@ -26,6 +28,7 @@ func loadTest(ctx context.Context, e env, args []string) error {
 	jsonOut := fs.Bool("json", false, "print the report as JSON on stdout, and the table on stderr [MEDJOURNAL_JSON]")
 	clinicianEmail := fs.String("clinician-email", "", "an existing clinician (medjournal account create) who accepts every patient's invite and watches flags during the run [MEDJOURNAL_CLINICIAN_EMAIL]")
 	clinicianPassword := fs.String("clinician-password", "", "that clinician's password; prefer the environment variable, which stays out of the process list [MEDJOURNAL_CLINICIAN_PASSWORD]")
+	cpuProfile := fs.String("cpuprofile", "", "write the load tool's own CPU profile to this file, to see what the tool costs the machine [MEDJOURNAL_CPUPROFILE]")
 	grpcConns := fs.Int("grpc-conns", 0, "HTTP/2 connections the gRPC workers share; 0 gives each worker its own, like separate phones [MEDJOURNAL_GRPC_CONNS]")
 	if err := parseWithEnv(e, fs, args); err != nil {
 		return err
@@ -56,6 +59,13 @@ func loadTest(ctx context.Context, e env, args []string) error {
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(e.stderr, "%s loadtest: %s\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(format, args...))
 	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("loadtest: %w", err)
+		}
+		defer stop()
+	}
 	report, runErr := loadtest.Run(ctx, cfg, logf)
 	if report != nil {
 		table := e.stdout
@@ -78,4 +88,20 @@ func loadTest(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("loadtest: %w", runErr)
 	}
 	return nil
+}
+
+// startCPUProfile profiles this process into path until the returned stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -196,7 +196,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	if !r.Complete {
 		b.WriteString("INTERRUPTED: only the phases below finished\n")
 	}
-	b.WriteString("req/s counts successful requests; latencies are of successful requests, closed loop\n\n")
+	b.WriteString("req/s counts successful requests; latencies are of successful requests, closed loop\n")
+	fmt.Fprintf(&b, "every answer is received in full; reads are decoded and checked one in %d (a ListEntries page must be full), health and CreateEntry always\n\n", checkEvery)
 
 	mw := len("method")
 	for _, p := range r.Phases {

@@ -3,6 +3,7 @@ package rpcclient
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -41,9 +42,18 @@ func (c ConnectJSON) Call(ctx context.Context, procedure, token string, req, res
 		return transportError(ctx, err)
 	}
 	defer httpResp.Body.Close()
+	// The request asked for gzip itself, so net/http hands the body over as it came and
+	// it is inflated only when it will be read: an answer whose message is not wanted is
+	// received whole but not decompressed.
 	data, err := io.ReadAll(httpResp.Body)
 	if err != nil {
 		return transportError(ctx, err)
+	}
+	if httpResp.StatusCode == http.StatusOK && resp == nil {
+		return nil
+	}
+	if data, err = inflate(httpResp.Header.Get("Content-Encoding"), data); err != nil {
+		return connect.NewError(connect.CodeInternal, fmt.Errorf("decompress response: %w", err))
 	}
 	if httpResp.StatusCode != http.StatusOK {
 		return decodeConnectError(httpResp.StatusCode, data)
@@ -116,6 +126,10 @@ func (c ConnectJSON) newRequest(ctx context.Context, procedure, token, contentTy
 		return nil, connect.NewError(connect.CodeInternal, err)
 	}
 	httpReq.Header.Set("Content-Type", contentType)
+	if !enveloped {
+		// Unary answers only; streams use Connect-Content-Encoding, which is not asked for.
+		httpReq.Header.Set("Accept-Encoding", "gzip")
+	}
 	httpReq.Header.Set("Connect-Protocol-Version", "1")
 	if token != "" {
 		httpReq.Header.Set("Authorization", "Bearer "+token)
@@ -187,4 +201,20 @@ func decodeConnectError(status int, data []byte) error {
 		msg = msg[:200]
 	}
 	return connect.NewError(code, fmt.Errorf("HTTP %d: %s", status, msg))
+}
+
+// inflate undoes a response's Content-Encoding: none or gzip, the only one asked for.
+func inflate(encoding string, data []byte) ([]byte, error) {
+	switch encoding {
+	case "", "identity":
+		return data, nil
+	case "gzip":
+		r, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		return io.ReadAll(r)
+	}
+	return nil, fmt.Errorf("content encoding %q was not asked for", encoding)
 }

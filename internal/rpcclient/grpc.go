@@ -7,6 +7,9 @@ import (
 
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/encoding"
+	_ "google.golang.org/grpc/encoding/proto" // registers the codec undecodedReplies wraps
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -20,11 +23,32 @@ type GRPC struct {
 
 // Call implements Caller.
 func (g GRPC) Call(ctx context.Context, procedure, token string, req, resp proto.Message) error {
-	if err := g.Conn.Invoke(withToken(ctx, token), procedure, req, resp); err != nil {
+	var err error
+	if resp == nil {
+		err = g.Conn.Invoke(withToken(ctx, token), procedure, req, &struct{}{}, grpc.ForceCodecV2(undecodedReplies{}))
+	} else {
+		err = g.Conn.Invoke(withToken(ctx, token), procedure, req, resp)
+	}
+	if err != nil {
 		return grpcToConnect(err)
 	}
 	return nil
 }
+
+// undecodedReplies is grpc-go's protobuf codec for requests and a no-op for replies, for
+// calls whose answer only matters by its status.
+type undecodedReplies struct{}
+
+func (undecodedReplies) Marshal(v any) (mem.BufferSlice, error) {
+	return encoding.GetCodecV2(protoCodecName).Marshal(v)
+}
+
+func (undecodedReplies) Unmarshal(mem.BufferSlice, any) error { return nil }
+
+func (undecodedReplies) Name() string { return protoCodecName }
+
+// protoCodecName is the content subtype of protobuf messages, application/grpc+proto.
+const protoCodecName = "proto"
 
 // Stream implements Caller.
 func (g GRPC) Stream(ctx context.Context, procedure, token string, req proto.Message,

@@ -16,7 +16,8 @@ import (
 // Caller calls procedures (e.g. "/medjournal.v1.AccountService/SignUp") by name over one
 // protocol, sending token, if any, as a bearer token.
 type Caller interface {
-	// Call sends one unary request and fills resp.
+	// Call sends one unary request and fills resp. With a nil resp the answer is received
+	// and its status checked, but the message is not decoded.
 	Call(ctx context.Context, procedure, token string, req, resp proto.Message) error
 	// Stream calls a server-streaming procedure and hands each response, made by newResp,
 	// to onMsg, which returns false to hang up. It returns the stream's final error: nil

@@ -1,6 +1,7 @@
 package rpcclient_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -68,6 +69,12 @@ func TestConnectJSONCall(t *testing.T) {
 	if msg := err.(*connect.Error).Message(); msg != "who are you" {
 		t.Errorf("message = %q", msg)
 	}
+
+	// Without a response message the answer's status is still checked.
+	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, nil); err != nil {
+		t.Errorf("undecoded call: %v", err)
+	}
+	wantCode(t, c.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, nil), connect.CodeUnauthenticated)
 
 	// A body without a Connect error takes its code from the HTTP status.
 	err = c.Call(ctx, "/elsewhere", "tok", &healthpb.HealthCheckRequest{}, &resp)
@@ -198,6 +205,14 @@ func TestGRPC(t *testing.T) {
 	}
 	wantCode(t, g.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{Service: "nope"}, &resp), connect.CodeNotFound)
 
+	// Without a response message the request is still sent as protobuf (the server reads
+	// its service name) and the status is still checked.
+	if err := g.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, nil); err != nil {
+		t.Errorf("undecoded call: %v", err)
+	}
+	wantCode(t, g.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{Service: "nope"}, nil), connect.CodeNotFound)
+	wantCode(t, g.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, nil), connect.CodeUnauthenticated)
+
 	// Watch never ends by itself: the first message arrives and hanging up is a clean end.
 	var got []healthpb.HealthCheckResponse_ServingStatus
 	watch := func(token string) error {
@@ -212,4 +227,44 @@ func TestGRPC(t *testing.T) {
 		t.Fatalf("watch: %v, %v", got, err)
 	}
 	wantCode(t, watch(""), connect.CodeUnauthenticated)
+}
+
+// TestConnectJSONCallInflatesGzip: the client asks for gzip, and inflates an answer,
+// success or error, whenever it reads it.
+func TestConnectJSONCallInflatesGzip(t *testing.T) {
+	gzipped := func(w http.ResponseWriter, status int, body string) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		zw := gzip.NewWriter(w)
+		_, _ = zw.Write([]byte(body))
+		_ = zw.Close()
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Header.Get("Accept-Encoding") != "gzip":
+			http.Error(w, "gzip was not asked for", http.StatusTeapot)
+		case r.Header.Get("Authorization") == "":
+			gzipped(w, http.StatusUnauthorized, `{"code":"unauthenticated","message":"who are you"}`)
+		default:
+			gzipped(w, http.StatusOK, `{"status":"SERVING"}`)
+		}
+	}))
+	defer srv.Close()
+	c := rpcclient.ConnectJSON{BaseURL: srv.URL, HTTP: srv.Client()}
+	ctx := context.Background()
+	var resp healthpb.HealthCheckResponse
+	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != healthpb.HealthCheckResponse_SERVING {
+		t.Errorf("status = %v", resp.Status)
+	}
+	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, nil); err != nil {
+		t.Errorf("undecoded call: %v", err)
+	}
+	err := c.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, nil)
+	wantCode(t, err, connect.CodeUnauthenticated)
+	if msg := err.(*connect.Error).Message(); msg != "who are you" {
+		t.Errorf("message = %q", msg)
+	}
 }
