@@ -122,10 +122,25 @@ func compareEntries(a, b *medjournalv1.Entry) int {
 	)
 }
 
-// loadPatientContext reads what the rules may need around at, with margin.
+// lateLogging is how far back from now a patient commonly logs entries: the day's symptoms
+// in the evening, a lab result when the report arrives. A loaded context covers triggers
+// anywhere from lateLogging ago to now; one centred on the first trigger alone was missed,
+// and read again, each time the next entry lay a few days to either side of it.
+const lateLogging = 7 * 24 * time.Hour
+
+// loadPatientContext reads what the rules may need for a trigger at at, and for the
+// patient's next entries: any trigger between lateLogging ago and now, with margin.
 func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, at time.Time) (*patientContext, error) {
 	w := s.evaluator.Window + cacheMargin
-	pc := &patientContext{version: v, from: at.Add(-w), to: at.Add(w), labsFrom: at.Add(-s.evaluator.LabLookback - cacheMargin)}
+	now := s.now()
+	lo, hi := now.Add(-lateLogging), now
+	if at.Before(lo) {
+		lo = at
+	}
+	if at.After(hi) {
+		hi = at
+	}
+	pc := &patientContext{version: v, from: lo.Add(-w), to: hi.Add(w), labsFrom: lo.Add(-s.evaluator.LabLookback - cacheMargin)}
 	rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
 		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ? AND kind != ?
 		ORDER BY occurred_time, id`, patientID, millis(pc.from), millis(pc.to), int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE))
