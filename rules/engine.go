@@ -142,12 +142,13 @@ func (e *Engine) Window() time.Duration { return e.window }
 // Evaluate checks in.Trigger against every rule and returns those that match.
 func (e *Engine) Evaluate(in Input) ([]Finding, error) {
 	contexts := map[time.Duration]cel.Activation{} // rules share windows: build each once
+	view := e.newView(in)
 	var out []Finding
 	for _, r := range e.rules {
 		vars, ok := contexts[r.window]
 		if !ok {
 			var err error
-			if vars, err = e.activation(e.buildContext(in, r.window)); err != nil {
+			if vars, err = e.activation(e.buildContext(view, r.window)); err != nil {
 				return nil, fmt.Errorf("rules: context: %w", err)
 			}
 			contexts[r.window] = vars
