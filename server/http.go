@@ -41,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 		connect.WithReadMaxBytes(s.cfg.MaxMessageBytes),
 		connect.WithCompressMinBytes(1024),
 		withFastGzip(),
+		withJSONCodec(s.entryJSON),
 		connect.WithRecover(s.recoverPanic),
 	}
 	mux := http.NewServeMux()

@@ -95,6 +95,8 @@ type Server struct {
 	engine   *rules.Engine
 	sessions *sessionCache
 	zones    tz.Cache // patients' time zones, for day views and exports
+	// entryJSON holds answered entries' JSON, for the Connect-JSON codec.
+	entryJSON *entryJSONCache
 	// Abuse limits.
 	signInByAccount *failureThrottle
 	signInByAddress *failureThrottle
@@ -117,6 +119,7 @@ func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config
 		signInByAddress: newFailureThrottle(addressFailureLimit, failureWindow),
 		engine:          engine,
 		sessions:        newSessionCache(),
+		entryJSON:       newEntryJSONCache(),
 		validator:       v,
 		cfg:             cfg,
 		store:           st,
