@@ -109,9 +109,19 @@ type preEvaluation struct {
 // medications and the profile each bump it (bumpJournalVersion) in their transaction.
 type journalVersion int64
 
+const journalVersionQuery = `SELECT journal_version FROM accounts WHERE id = ?`
+
 func patientJournalVersion(ctx context.Context, tx *Tx, patientID string) (journalVersion, error) {
 	var v journalVersion
-	err := tx.QueryRowContext(ctx, `SELECT journal_version FROM accounts WHERE id = ?`, patientID).Scan(&v)
+	err := tx.QueryRowContext(ctx, journalVersionQuery, patientID).Scan(&v)
+	return v, err
+}
+
+// journalVersionNow reads the patient's journal version outside any transaction.
+func (s *Store) journalVersionNow(ctx context.Context, patientID string) (journalVersion, error) {
+	s.readerStmts.prepareWanted(ctx)
+	var v journalVersion
+	err := s.readerStmts.queryRow(ctx, journalVersionQuery, patientID).Scan(&v)
 	return v, err
 }
 

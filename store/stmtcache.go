@@ -78,6 +78,15 @@ func (c *stmtCache) prepareWanted(ctx context.Context) {
 	}
 }
 
+// queryRow runs a one-row query on the pool outside any transaction, prepared if it has
+// been before.
+func (c *stmtCache) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := c.get(query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.db.QueryRowContext(ctx, query, args...)
+}
+
 // close closes every prepared statement, before the pool closes.
 func (c *stmtCache) close() {
 	c.mu.Lock()
