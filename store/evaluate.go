@@ -138,25 +138,39 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 		return nil, nil
 	}
 	pre := &preEvaluation{patientID: patientID}
-	err := s.read(ctx, func(tx *Tx) error {
-		var err error
-		if pre.version, err = patientJournalVersion(ctx, tx, patientID); err != nil {
-			return err
+	at := e.GetOccurredTime().AsTime()
+	// The patient's context is usually cached: then one autocommit read of the version
+	// says whether it is current, without holding a read transaction.
+	var pc *patientContext
+	if v, err := s.journalVersionNow(ctx, patientID); err == nil {
+		if pc = s.ruleCache.get(patientID, v, at, s.evaluator.Window, s.evaluator.LabLookback); pc != nil {
+			pre.version = v
 		}
-		at := e.GetOccurredTime().AsTime()
-		pc := s.ruleCache.get(patientID, pre.version, at, s.evaluator.Window, s.evaluator.LabLookback)
-		if pc == nil {
-			if pc, err = s.loadPatientContext(ctx, tx, patientID, pre.version, at); err != nil {
+	}
+	var err error
+	if pc == nil {
+		err = s.read(ctx, func(tx *Tx) error {
+			var err error
+			if pre.version, err = patientJournalVersion(ctx, tx, patientID); err != nil {
 				return err
 			}
-			s.ruleCache.put(patientID, pc)
-		}
+			pc = s.ruleCache.get(patientID, pre.version, at, s.evaluator.Window, s.evaluator.LabLookback)
+			if pc == nil {
+				if pc, err = s.loadPatientContext(ctx, tx, patientID, pre.version, at); err != nil {
+					return err
+				}
+				s.ruleCache.put(patientID, pc)
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		// The context is the journal at pre.version; evaluating it needs no database.
 		in := pc.input(e, s.evaluator.Window, s.evaluator.LabLookback)
 		// The entry is not stored yet: place it in its own journal window.
 		in.Recent = insertSorted(in.Recent, e)
 		pre.findings, err = s.evaluator.Evaluate(in)
-		return err
-	})
+	}
 	if err != nil {
 		return nil, err
 	}
