@@ -92,12 +92,13 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 		return
 	}
 	committed := 0
+	seqs := &changeSeqs{}
 	for _, w := range group {
 		if err := w.ctx.Err(); err != nil {
 			w.err = err
 			continue
 		}
-		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts}
+		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs}
 		w.err = runInSavepoint(w.ctx, sqlTx, func() error { return w.fn(w.tx) })
 		if w.err == nil {
 			committed++

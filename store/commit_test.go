@@ -65,4 +65,35 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	if len(good) != 160 {
 		t.Errorf("%d writes landed, want 160", len(good))
 	}
+	// The failed writes used change numbers that were rolled back with them. A phone
+	// paging through Sync must still get every entry exactly once.
+	seen := map[string]int{}
+	var cursor int64
+	for pages := 0; ; pages++ {
+		res, err := s.Sync(ctx, store.SyncBatch{PatientID: p.Id, Since: cursor, Limit: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Cursor < cursor {
+			t.Fatalf("cursor went back from %d to %d", cursor, res.Cursor)
+		}
+		for _, e := range res.Changes {
+			seen[e.GetId()]++
+		}
+		cursor = res.Cursor
+		if !res.HasMore {
+			break
+		}
+		if pages > 100 {
+			t.Fatal("Sync never ran out of changes")
+		}
+	}
+	for _, id := range append(good, taken.Id) {
+		if seen[id] != 1 {
+			t.Errorf("entry %s came through Sync %d times, want once", id, seen[id])
+		}
+	}
+	if len(seen) != len(good)+1 {
+		t.Errorf("Sync gave %d entries, want %d", len(seen), len(good)+1)
+	}
 }

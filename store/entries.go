@@ -72,21 +72,26 @@ func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e
 		e = proto.Clone(e).(*medjournalv1.Entry)
 		e.Id = uuid.NewString()
 	}
-	existing, err := entryRow(ctx, tx, e.Id)
-	switch {
-	case err == nil:
+	// The insert itself finds an entry already stored under this id, rather than a read
+	// before it: a phone retrying a create is rare, and the writer is the bottleneck.
+	inserted, version, err := insertEntry(ctx, tx, patientID, e)
+	if err != nil {
+		return nil, false, err
+	}
+	if !inserted {
+		existing, err := entryRow(ctx, tx, e.Id)
+		if err != nil {
+			return nil, false, err
+		}
 		if existing.patientID != patientID || existing.deleted() || !journal.SameContent(existing.entry, e) {
 			return nil, false, fmt.Errorf("%w: an entry with id %s exists with other content", ErrAlreadyExists, e.Id)
 		}
 		out, err := liveEntry(ctx, tx, patientID, e.Id)
 		return out, false, err
-	case !errors.Is(err, ErrNotFound):
-		return nil, false, err
 	}
-	fresh := pre != nil && pre.stillValid(ctx, tx)
-	if err := insertEntry(ctx, tx, patientID, e); err != nil {
-		return nil, false, err
-	}
+	// The insert bumped the version by one: the pre-evaluation holds if it saw the
+	// version just before.
+	fresh := pre != nil && version == pre.version+1
 	out := proto.Clone(e).(*medjournalv1.Entry)
 	out.PatientId = patientID
 	out.CreateTime, out.UpdateTime = timestamppb.New(tx.now), timestamppb.New(tx.now)
@@ -356,24 +361,30 @@ func (s *Store) removeEntry(ctx context.Context, tx *Tx, patientID, id string) e
 	return s.withdrawEvidence(ctx, tx, patientID, id)
 }
 
-func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
+// insertEntry stores a new entry and returns the patient's journal version after it, or
+// inserted false (and nothing written) when an entry with that id exists.
+func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) (inserted bool, v journalVersion, err error) {
 	cols, err := entryIndexColumns(e)
 	if err != nil {
-		return err
+		return false, 0, err
 	}
 	seq, err := nextChangeSeq(ctx, tx)
 	if err != nil {
-		return err
+		return false, 0, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO entries (id, patient_id, kind, occurred_time, code,
+	res, err := tx.ExecContext(ctx, `INSERT INTO entries (id, patient_id, kind, occurred_time, code,
 		value, medication_id, body, create_time, update_time, change_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		e.Id, patientID, cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID,
 		cols.body, millis(tx.now), millis(tx.now), seq)
 	if err != nil {
-		return err
+		return false, 0, err
 	}
-	return bumpJournalVersion(ctx, tx, patientID)
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, 0, err
+	}
+	v, err = bumpJournalVersionTo(ctx, tx, patientID)
+	return true, v, err
 }
 
 func updateEntry(ctx context.Context, tx *Tx, e *medjournalv1.Entry) error {
@@ -414,11 +425,28 @@ func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) erro
 	return err
 }
 
-// nextChangeSeq is one past the highest change_seq, read through its unique index.
+// nextChangeSeq is one past the highest change_seq. In the commit loop the group's
+// transaction reads the highest once, through its unique index, and counts on from it (see
+// changeSeqs); elsewhere every call reads it.
 func nextChangeSeq(ctx context.Context, tx *Tx) (int64, error) {
+	if tx.seqs != nil && tx.seqs.last > 0 {
+		tx.seqs.last++
+		return tx.seqs.last, nil
+	}
 	var seq int64
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries`).Scan(&seq)
+	if err == nil && tx.seqs != nil {
+		tx.seqs.last = seq
+	}
 	return seq, err
+}
+
+// changeSeqs counts change_seq values through one commit-loop transaction. A write rolled
+// back to its savepoint leaves its numbers unused: Sync cursors only need the order, not
+// consecutive numbers, and the order still follows commit order, as one writer assigns
+// them all.
+type changeSeqs struct {
+	last int64 // the last number handed out; 0 before the first read
 }
 
 // indexColumns are the entry facts stored beside the body for queries.

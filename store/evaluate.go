@@ -127,8 +127,16 @@ func (s *Store) journalVersionNow(ctx context.Context, patientID string) (journa
 
 // bumpJournalVersion marks a change to the patient's journal, medications or profile.
 func bumpJournalVersion(ctx context.Context, tx *Tx, patientID string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1 WHERE id = ?`, patientID)
+	_, err := bumpJournalVersionTo(ctx, tx, patientID)
 	return err
+}
+
+// bumpJournalVersionTo bumps the version and returns the new one.
+func bumpJournalVersionTo(ctx context.Context, tx *Tx, patientID string) (journalVersion, error) {
+	var v journalVersion
+	err := tx.QueryRowContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1 WHERE id = ?
+		RETURNING journal_version`, patientID).Scan(&v)
+	return v, err
 }
 
 // preEvaluate evaluates e as if it were stored, on a read snapshot. It returns nil when
@@ -175,12 +183,6 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 		return nil, err
 	}
 	return pre, nil
-}
-
-// stillValid reports whether the patient's journal is as the pre-evaluation saw it.
-func (p *preEvaluation) stillValid(ctx context.Context, tx *Tx) bool {
-	v, err := patientJournalVersion(ctx, tx, p.patientID)
-	return err == nil && v == p.version
 }
 
 // withdrawEvidence takes an edited or deleted entry out of the evidence of the patient's

@@ -21,6 +21,8 @@ type Tx struct {
 	// that already had rows from one in this Tx (see prepared).
 	stmts   *stmtCache
 	cursors map[string]bool
+	// seqs, in the commit loop, is the group transaction's change_seq counter.
+	seqs *changeSeqs
 }
 
 // write runs fn in a write transaction and returns once it is durable: with
