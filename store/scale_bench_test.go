@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -86,7 +87,9 @@ func BenchmarkScale(b *testing.B) {
 		b.Run(fmt.Sprintf("entries=%d", total), func(b *testing.B) {
 			path, patient := scaleDB(b, total)
 			ctx := context.Background()
-			st, cat := openWithRules(b, path)
+			// Every run works on a fresh copy, so entries written by earlier runs do not
+			// pile up in the measured patient's rule windows.
+			st, cat := openWithRules(b, copyFile(b, path, filepath.Join(b.TempDir(), "scale.db")))
 			// A bound past every entry selects the newest page but bypasses the store's
 			// cache of it: this is the cost of reading a page from SQLite.
 			b.Run("ListEntries50", func(b *testing.B) {
@@ -113,11 +116,12 @@ func BenchmarkScale(b *testing.B) {
 				}
 			})
 			b.Run("CreateEntry", func(b *testing.B) {
-				when := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+				// On from where the history ends, at the history's pace: one every 5 hours.
+				when := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(2000 * 5 * time.Hour)
 				i := 0
 				for b.Loop() {
 					e := normalized(b, cat, &medjournalv1.Entry{Id: uuid.NewString(),
-						OccurredTime: timestamppb.New(when.Add(time.Duration(i) * time.Minute)),
+						OccurredTime: timestamppb.New(when.Add(time.Duration(i) * 5 * time.Hour)),
 						Kind:         &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 37.0, Unit: "Cel"}}}, when.AddDate(1, 0, 0))
 					if _, _, err := st.CreateEntry(ctx, patient, e); err != nil {
 						b.Fatal(err)
@@ -127,4 +131,25 @@ func BenchmarkScale(b *testing.B) {
 			})
 		})
 	}
+}
+
+// copyFile copies the database at src to dst and returns dst.
+func copyFile(b *testing.B, src, dst string) string {
+	b.Helper()
+	in, err := os.Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return dst
 }
