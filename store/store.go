@@ -108,13 +108,18 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // writerDSN sets busy_timeout first so the connection waits, rather than fails, while
 // another process (a backup, the sqlite3 shell) holds a lock during the WAL switch.
 // _txlock=immediate makes every transaction take the write lock at BEGIN, where the busy
-// timeout applies, instead of failing later with SQLITE_BUSY_SNAPSHOT on upgrade.
+// timeout applies, instead of failing later with SQLITE_BUSY_SNAPSHOT on upgrade. The
+// writer's page cache is never reset by another connection's commit, so a larger one keeps
+// the index pages that inserts touch (on a million entries, the id index's leaves alone are
+// tens of megabytes); reads of the rest come from the mapped file.
 func writerDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" +
 		"_pragma=busy_timeout(10000)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(FULL)" +
 		"&_pragma=foreign_keys(1)" +
+		"&_pragma=cache_size(-32768)" +
+		"&_pragma=mmap_size(1073741824)" +
 		"&_txlock=immediate"
 }
 
