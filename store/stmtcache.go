@@ -48,8 +48,11 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 }
 
 // prepareWanted prepares the queries noted since the last call. The caller must hold no
-// connection of the pool. A query that does not prepare (it failed when it ran too, and
-// its caller saw why) is dropped and not asked for again.
+// connection of the pool. It takes the queries it prepares out of wanted first, so callers
+// in parallel do not prepare the same query twice; if one still gets prepared twice (noted
+// again meanwhile), the later copy is closed, never the one in use. No lock is held while
+// preparing or closing: a statement waits for its users before it closes, and a user may
+// be waiting for this cache's lock.
 func (c *stmtCache) prepareWanted(ctx context.Context) {
 	c.mu.Lock()
 	if len(c.wanted) == 0 {
@@ -60,20 +63,22 @@ func (c *stmtCache) prepareWanted(ctx context.Context) {
 	for q := range c.wanted {
 		queries = append(queries, q)
 	}
+	clear(c.wanted)
 	c.mu.Unlock()
 	for _, q := range queries {
 		st, err := c.db.PrepareContext(ctx, q)
-		c.mu.Lock()
-		delete(c.wanted, q)
-		if err == nil {
-			if old, ok := c.stmts[q]; ok {
-				old.Close()
-			}
-			c.stmts[q] = st
-		} else {
-			// Never retried: the map keeps the failed query out of wanted for good.
-			c.stmts[q] = nil
+		if err != nil {
+			// The query failed when it ran too, or ctx ended; it is noted again when it
+			// next runs.
+			continue
 		}
+		c.mu.Lock()
+		if _, taken := c.stmts[q]; taken {
+			c.mu.Unlock()
+			st.Close()
+			continue
+		}
+		c.stmts[q] = st
 		c.mu.Unlock()
 	}
 }
@@ -90,12 +95,11 @@ func (c *stmtCache) queryRow(ctx context.Context, query string, args ...any) *sq
 // close closes every prepared statement, before the pool closes.
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for q, st := range c.stmts {
-		if st != nil {
-			st.Close()
-		}
-		delete(c.stmts, q)
+	stmts := c.stmts
+	c.stmts = map[string]*sql.Stmt{}
+	c.mu.Unlock()
+	for _, st := range stmts {
+		st.Close()
 	}
 }
 

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 )
@@ -147,5 +151,61 @@ func TestWritesUsePreparedStatementsInTheCommitLoop(t *testing.T) {
 	}
 	if n != 23 {
 		t.Errorf("%d accounts, want 23", n)
+	}
+}
+
+// TestPreparingUnderLoadDoesNotDeadlock: right after opening, when every query is being
+// prepared, many clients write and read at once. A statement prepared twice once had its
+// copy in use closed while the cache's lock was held; a user of that copy waiting for a
+// connection, and the connections' owners waiting for the lock, hung the store.
+func TestPreparingUnderLoadDoesNotDeadlock(t *testing.T) {
+	for round := range 4 {
+		ctx := context.Background()
+		noFindings := func(EvalInput) ([]Finding, error) { return nil, nil }
+		s, err := Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint("load", round, ".db")),
+			WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: 24 * time.Hour, Evaluate: noFindings}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var patients []string
+		for i := range 8 {
+			p, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: fmt.Sprintf("load%d-%d@example.com", round, i),
+				DisplayName: "L", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
+			if err != nil {
+				t.Fatal(err)
+			}
+			patients = append(patients, p.Id)
+		}
+		done := make(chan error, 64)
+		for w := range 64 {
+			go func() {
+				for i := range 25 {
+					p := patients[(w+i)%len(patients)]
+					e := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.Now(),
+						Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: "load"}}}
+					if _, _, err := s.CreateEntry(ctx, p, e); err != nil {
+						done <- err
+						return
+					}
+					if _, err := s.ListEntries(ctx, EntryFilter{PatientID: p, Limit: 11}); err != nil {
+						done <- err
+						return
+					}
+				}
+				done <- nil
+			}()
+		}
+		timeout := time.After(2 * time.Minute)
+		for range 64 {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-timeout:
+				t.Fatalf("round %d: clients still waiting after 2 minutes: the store is stuck", round)
+			}
+		}
 	}
 }
