@@ -42,6 +42,7 @@ func (s *Server) Handler() http.Handler {
 		connect.WithCompressMinBytes(1024),
 		withFastGzip(),
 		withJSONCodec(s.entryJSON),
+		withProtoCodec(s.entryProto),
 		connect.WithRecover(s.recoverPanic),
 	}
 	mux := http.NewServeMux()

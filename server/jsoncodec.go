@@ -3,9 +3,6 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
-	"sync"
-	"weak"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -27,7 +24,7 @@ import (
 // the store gave them.
 type jsonCodec struct {
 	name    string
-	entries *entryJSONCache
+	entries *entryEncodingCache
 }
 
 func (c *jsonCodec) Name() string { return c.name }
@@ -63,7 +60,7 @@ func (c *jsonCodec) Unmarshal(data []byte, message any) error {
 
 // appendPage writes page as protojson would: fields by their JSON names, empty ones left
 // out. It knows the message's two fields; a field added to the message later fails
-// TestJSONCodecKnowsEveryPageField until it is written here too.
+// TestCodecsKnowEveryPageField until it is written here too.
 func (c *jsonCodec) appendPage(dst []byte, page *medjournalv1.ListEntriesResponse) ([]byte, error) {
 	dst = append(dst, '{')
 	if len(page.GetEntries()) > 0 {
@@ -72,7 +69,7 @@ func (c *jsonCodec) appendPage(dst []byte, page *medjournalv1.ListEntriesRespons
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			js, err := c.entries.json(e)
+			js, err := c.entries.encoding(e)
 			if err != nil {
 				return nil, err
 			}
@@ -94,53 +91,11 @@ func (c *jsonCodec) appendPage(dst []byte, page *medjournalv1.ListEntriesRespons
 	return append(dst, '}'), nil
 }
 
-// entryJSONCache holds the protojson encoding of entry objects for as long as the objects
-// live: weak keys, so a cached page dropped by the store takes its JSON with it, and an
-// entry object answered once and then dropped costs one map entry until the next GC.
-type entryJSONCache struct {
-	mu      sync.Mutex
-	byEntry map[weak.Pointer[medjournalv1.Entry]][]byte
-}
-
-func newEntryJSONCache() *entryJSONCache {
-	return &entryJSONCache{byEntry: map[weak.Pointer[medjournalv1.Entry]][]byte{}}
-}
-
-func (c *entryJSONCache) json(e *medjournalv1.Entry) ([]byte, error) {
-	key := weak.Make(e)
-	c.mu.Lock()
-	js, ok := c.byEntry[key]
-	c.mu.Unlock()
-	if ok {
-		return js, nil
-	}
-	js, err := protojson.Marshal(e)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, raced := c.byEntry[key]; !raced {
-		c.byEntry[key] = js
-		runtime.AddCleanup(e, c.forget, key)
-	}
-	return js, nil
-}
-
-func (c *entryJSONCache) forget(key weak.Pointer[medjournalv1.Entry]) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.byEntry, key)
-}
-
-func (c *entryJSONCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.byEntry)
-}
+// marshalEntryJSON is the JSON encoding jsonCodec caches.
+func marshalEntryJSON(e *medjournalv1.Entry) ([]byte, error) { return protojson.Marshal(e) }
 
 // withJSONCodec installs jsonCodec under both names connect-go registers its JSON codec as.
-func withJSONCodec(entries *entryJSONCache) connect.HandlerOption {
+func withJSONCodec(entries *entryEncodingCache) connect.HandlerOption {
 	return connect.WithHandlerOptions(
 		connect.WithCodec(&jsonCodec{name: "json", entries: entries}),
 		connect.WithCodec(&jsonCodec{name: "json; charset=utf-8", entries: entries}),

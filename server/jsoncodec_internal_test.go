@@ -31,7 +31,7 @@ func codecTestPage(n int, token string) *medjournalv1.ListEntriesResponse {
 // without a next-page token, the codec's document is valid JSON that reads back as the
 // same message, and parses to the same JSON value as protojson's own encoding.
 func TestJSONCodecWritesWhatProtojsonWrites(t *testing.T) {
-	c := &jsonCodec{name: "json", entries: newEntryJSONCache()}
+	c := &jsonCodec{name: "json", entries: newEntryEncodingCache(marshalEntryJSON)}
 	for _, page := range []*medjournalv1.ListEntriesResponse{
 		codecTestPage(0, ""), codecTestPage(0, "tok"), codecTestPage(1, ""), codecTestPage(3, "a+b/c=="), codecTestPage(50, "next"),
 	} {
@@ -77,23 +77,23 @@ func TestJSONCodecWritesWhatProtojsonWrites(t *testing.T) {
 	}
 }
 
-// TestJSONCodecKnowsEveryPageField: appendPage writes ListEntriesResponse field by field;
-// a field added to the message must be added there too, or the codec would drop it.
-func TestJSONCodecKnowsEveryPageField(t *testing.T) {
+// TestCodecsKnowEveryPageField: jsonCodec and protoCodec write ListEntriesResponse field by
+// field; a field added to the message must be added to both, or they would drop it.
+func TestCodecsKnowEveryPageField(t *testing.T) {
 	fields := (&medjournalv1.ListEntriesResponse{}).ProtoReflect().Descriptor().Fields()
 	var names []string
 	for i := range fields.Len() {
 		names = append(names, string(fields.Get(i).Name()))
 	}
 	if want := []string{"entries", "next_page_token"}; !slices.Equal(names, want) {
-		t.Fatalf("ListEntriesResponse has fields %v; jsonCodec.appendPage writes %v: teach it the new ones", names, want)
+		t.Fatalf("ListEntriesResponse has fields %v; jsonCodec and protoCodec write %v: teach them the new ones", names, want)
 	}
 }
 
-// TestEntryJSONCacheForgetsDroppedEntries: an entry's JSON lives only as long as the entry
-// object, so the cache cannot grow past what the store keeps.
-func TestEntryJSONCacheForgetsDroppedEntries(t *testing.T) {
-	c := newEntryJSONCache()
+// TestEntryEncodingCacheForgetsDroppedEntries: an entry's encoding lives only as long as
+// the entry object, so the cache cannot grow past what the store keeps.
+func TestEntryEncodingCacheForgetsDroppedEntries(t *testing.T) {
+	c := newEntryEncodingCache(marshalEntryJSON)
 	codec := &jsonCodec{name: "json", entries: c}
 	if _, err := codec.Marshal(codecTestPage(20, "")); err != nil {
 		t.Fatal(err)

@@ -95,8 +95,9 @@ type Server struct {
 	engine   *rules.Engine
 	sessions *sessionCache
 	zones    tz.Cache // patients' time zones, for day views and exports
-	// entryJSON holds answered entries' JSON, for the Connect-JSON codec.
-	entryJSON *entryJSONCache
+	// entryJSON and entryProto hold answered entries' encodings, for the codecs.
+	entryJSON  *entryEncodingCache
+	entryProto *entryEncodingCache
 	// Abuse limits.
 	signInByAccount *failureThrottle
 	signInByAddress *failureThrottle
@@ -119,7 +120,8 @@ func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config
 		signInByAddress: newFailureThrottle(addressFailureLimit, failureWindow),
 		engine:          engine,
 		sessions:        newSessionCache(),
-		entryJSON:       newEntryJSONCache(),
+		entryJSON:       newEntryEncodingCache(marshalEntryJSON),
+		entryProto:      newEntryEncodingCache(marshalEntry),
 		validator:       v,
 		cfg:             cfg,
 		store:           st,
