@@ -189,43 +189,49 @@ func (s *Store) ListEntries(ctx context.Context, f EntryFilter) ([]*medjournalv1
 	args = append(args, f.Limit)
 	query := `SELECT ` + entryColumns + ` FROM entries WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY occurred_time DESC, id DESC LIMIT ?`
-	firstPage := f.From.IsZero() && f.To.IsZero() && len(f.Kinds) == 0 && f.After == nil
-	if firstPage {
-		// A hit needs only the version: one statement, which SQLite reads from one
-		// committed snapshot by itself, without the cost of a transaction around it.
-		if v, err := s.journalVersionNow(ctx, f.PatientID); err == nil {
-			if page, ok := s.firstPages.get(f.PatientID, v, f.Limit); ok {
-				return page, nil
-			}
+	var out []*medjournalv1.Entry
+	var err error
+	if f.From.IsZero() && f.To.IsZero() && len(f.Kinds) == 0 && f.After == nil {
+		out, err = s.newestPage(ctx, f.PatientID, f.Limit, query, args)
+	} else {
+		err = s.read(ctx, func(tx *Tx) error {
+			out, err = liveEntries(ctx, tx, query, args...)
+			return err
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list entries: %w", err)
+	}
+	return out, nil
+}
+
+// newestPage answers the unfiltered first page, the one the app shows on opening, from
+// the page cache when the patient's journal version says it is current. query and args
+// select that page from SQLite.
+func (s *Store) newestPage(ctx context.Context, patientID string, limit int, query string, args []any) ([]*medjournalv1.Entry, error) {
+	// A hit needs only the version: one statement, which SQLite reads from one committed
+	// snapshot by itself, without the cost of a transaction around it.
+	if v, err := s.journalVersionNow(ctx, patientID); err == nil {
+		if page, ok := s.firstPages.get(patientID, v, limit); ok {
+			return page, nil
 		}
 	}
 	var out []*medjournalv1.Entry
 	err := s.read(ctx, func(tx *Tx) error {
-		if !firstPage {
-			var err error
-			out, err = liveEntries(ctx, tx, query, args...)
-			return err
-		}
-		v, err := patientJournalVersion(ctx, tx, f.PatientID)
+		// The page is cached with the version read in its own snapshot.
+		v, err := patientJournalVersion(ctx, tx, patientID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // no such patient: no entries
 		} else if err != nil {
 			return err
 		}
-		if page, ok := s.firstPages.get(f.PatientID, v, f.Limit); ok {
-			out = page
-			return nil
-		}
 		if out, err = liveEntries(ctx, tx, query, args...); err != nil {
 			return err
 		}
-		s.firstPages.put(f.PatientID, v, f.Limit, out)
+		s.firstPages.put(patientID, v, limit, out)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("list entries: %w", err)
-	}
-	return out, nil
+	return out, err
 }
 
 // EntriesBetween returns the patient's live entries in [start, end), oldest first.

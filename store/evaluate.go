@@ -100,9 +100,8 @@ func (s *Store) recordFindings(ctx context.Context, tx *Tx, patientID string, tr
 // preEvaluation is a rule evaluation made on a read snapshot, before the write, with the
 // version of the patient's journal it saw.
 type preEvaluation struct {
-	patientID string
-	version   journalVersion
-	findings  []Finding
+	version  journalVersion
+	findings []Finding
 }
 
 // journalVersion counts the writes to what the rules read of a patient: entries,
@@ -145,7 +144,7 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 	if s.evaluator == nil {
 		return nil, nil
 	}
-	pre := &preEvaluation{patientID: patientID}
+	pre := &preEvaluation{}
 	at := e.GetOccurredTime().AsTime()
 	// The patient's context is usually cached: then one autocommit read of the version
 	// says whether it is current, without holding a read transaction.
