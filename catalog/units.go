@@ -63,7 +63,7 @@ func convert(kind string, m measurable, value float64, unit string) (float64, st
 
 	canonical := value
 	if conv != accepted[0] {
-		canonical = roundSignificant(value*conv.GetFactor() + conv.GetOffset())
+		canonical = ToCanonical(conv, value)
 	}
 	// Written so that NaN fails too: every comparison with NaN is false.
 	if !(canonical >= m.GetMinValue() && canonical <= m.GetMaxValue()) {
@@ -77,6 +77,13 @@ func convert(kind string, m measurable, value float64, unit string) (float64, st
 		}
 	}
 	return canonical, m.GetCanonicalUnit(), nil
+}
+
+// ToCanonical converts value, in conv's unit, to the canonical unit: value*factor + offset,
+// rounded to 12 significant digits. Everything converted to a canonical unit goes through
+// it, so a lab's reference bound equal to its value converts to exactly the same number.
+func ToCanonical(conv *medjournalv1.UnitConversion, value float64) float64 {
+	return roundSignificant(value*conv.GetFactor() + conv.GetOffset())
 }
 
 // roundSignificant rounds x to 12 significant digits. Factors such as 0.1 and 5/9 are

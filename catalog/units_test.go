@@ -243,3 +243,27 @@ func TestConvertBoundsAreInclusive(t *testing.T) {
 		}
 	}
 }
+
+// TestToCanonicalRemovesFactorNoise: 100.4 °F is 38 °C exactly after conversion, though
+// the factor 5/9 leaves 38.00000000000001 in floating point, since rules compare values
+// with thresholds such as 38.0.
+func TestToCanonicalRemovesFactorNoise(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, ok := cat.Vital("body_temperature")
+	if !ok {
+		t.Fatal("no body_temperature vital")
+	}
+	for _, u := range v.GetAcceptedUnits() {
+		if u.GetUnit() != "[degF]" {
+			continue
+		}
+		if got := catalog.ToCanonical(u, 100.4); got != 38 {
+			t.Errorf("100.4 [degF] = %v Cel, want 38", got)
+		}
+		return
+	}
+	t.Fatal("body_temperature does not accept [degF]")
+}

@@ -104,8 +104,8 @@ func acceptedUnit(test *medjournalv1.LabTest, unit string) *medjournalv1.UnitCon
 }
 
 // canonicalBound converts a reference bound (nil when the report gives none) to the test's
-// canonical unit, with the arithmetic of catalog.ConvertLab: value*factor + offset rounded
-// to 12 significant digits, the canonical unit itself left exact. A bound equal to the
+// canonical unit with catalog.ToCanonical, as catalog.ConvertLab converts values, the
+// canonical unit itself left exact. A bound equal to the
 // value must convert to exactly the canonical value, because rules compare the two.
 //
 // The plausible range is deliberately not applied: a bound is the lab's convention, not a
@@ -124,27 +124,13 @@ func canonicalBound(field string, bound *float64, test *medjournalv1.LabTest, co
 	}
 	c := b
 	if conv.GetUnit() != test.GetCanonicalUnit() {
-		c = roundSignificant(b*conv.GetFactor() + conv.GetOffset())
+		c = catalog.ToCanonical(conv, b)
 	}
 	if !finite(c) {
 		return nil, &FieldError{Field: field, Message: fmt.Sprintf("%s %s is too large to convert to %s",
 			strconv.FormatFloat(b, 'g', -1, 64), conv.GetUnit(), test.GetCanonicalUnit())}
 	}
 	return &c, nil
-}
-
-// roundSignificant rounds x to 12 significant digits, as the catalog rounds converted
-// values (it removes the noise of inexact factors such as 0.001 and 5/9). It must stay in
-// step with catalog's own; TestLabReferenceConvertsLikeValue checks that it does.
-func roundSignificant(x float64) float64 {
-	if x == 0 || !finite(x) {
-		return x
-	}
-	r, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
-	if err != nil {
-		return x
-	}
-	return r
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
