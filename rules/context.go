@@ -109,14 +109,8 @@ func (e *Engine) buildContext(v *view, window time.Duration) *rulesv1.Context {
 		VitalMin:    map[string]float64{},
 		Labs:        map[string]*rulesv1.LabSummary{},
 	}
-	switch k := t.GetKind().(type) {
-	case *medjournalv1.Entry_Symptom:
-		c.TriggerSymptom = k.Symptom.GetCode()
-	case *medjournalv1.Entry_Vital:
-		c.TriggerVital = k.Vital.GetCode()
-	case *medjournalv1.Entry_Lab:
-		c.TriggerLab = e.analyte(k.Lab.GetCode())
-	}
+	key := e.triggerKeyOf(t)
+	c.TriggerSymptom, c.TriggerVital, c.TriggerLab = key.symptom, key.vital, key.lab
 	days := map[string]map[localDay]bool{}
 	doses := map[string]int32{}
 	// The entries within the window are the nearest ones: a prefix of v.near.

@@ -54,6 +54,8 @@ type Engine struct {
 	// build on every evaluation, which the profile showed as most of the engine's cost.
 	contextFields map[string]*types.FieldType
 	zones         tz.Cache // patients' time zones, for "today" and day boundaries
+	// candidates are the rules each trigger can match (candidateRules).
+	candidates map[triggerKey][]*compiledRule
 }
 
 type compiledRule struct {
@@ -96,6 +98,7 @@ func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 	if e.contextFields, err = contextFieldTypes(); err != nil {
 		return nil, err
 	}
+	var conditions []*cel.Ast
 	for _, def := range list.GetRules() {
 		cr := &compiledRule{def: def, window: def.GetWindow().AsDuration()}
 		for _, code := range def.GetEvidenceCodes() {
@@ -105,11 +108,14 @@ func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 			}
 			cr.evidence = append(cr.evidence, ec)
 		}
-		if cr.condition, err = compileBool(env, def.GetCondition()); err != nil {
+		condition, prg, err := compileBool(env, def.GetCondition())
+		if err != nil {
 			return nil, fmt.Errorf("rules: rule %s: condition: %w", def.GetId(), err)
 		}
+		cr.condition = prg
+		conditions = append(conditions, condition)
 		for i, esc := range def.GetEscalations() {
-			prg, err := compileBool(env, esc.GetCondition())
+			_, prg, err := compileBool(env, esc.GetCondition())
 			if err != nil {
 				return nil, fmt.Errorf("rules: rule %s: escalation %d: %w", def.GetId(), i, err)
 			}
@@ -118,18 +124,24 @@ func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 		e.rules = append(e.rules, cr)
 		e.window = max(e.window, cr.window)
 	}
+	if e.candidates, err = e.candidateRules(env, conditions); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
-func compileBool(env *cel.Env, expr string) (cel.Program, error) {
+// compileBool parses and type-checks a condition, which must give a bool. The checked
+// tree is returned too, for candidateRules' partial evaluation.
+func compileBool(env *cel.Env, expr string) (*cel.Ast, cel.Program, error) {
 	ast, iss := env.Compile(expr)
 	if iss.Err() != nil {
-		return nil, iss.Err()
+		return nil, nil, iss.Err()
 	}
 	if ast.OutputType() != cel.BoolType {
-		return nil, fmt.Errorf("evaluates to %s, want bool", ast.OutputType())
+		return nil, nil, fmt.Errorf("evaluates to %s, want bool", ast.OutputType())
 	}
-	return env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+	prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize))
+	return ast, prg, err
 }
 
 // Rules returns the rule set as published by CatalogService.ListRules. Callers must not
@@ -139,12 +151,20 @@ func (e *Engine) Rules() *medjournalv1.ListRulesResponse { return e.list }
 // Window is how far either side of an entry the engine needs the journal.
 func (e *Engine) Window() time.Duration { return e.window }
 
-// Evaluate checks in.Trigger against every rule and returns those that match.
+// Evaluate checks in.Trigger against every rule that can match it (rulesFor) and returns
+// those that match.
 func (e *Engine) Evaluate(in Input) ([]Finding, error) {
+	return e.evaluate(in, e.rulesFor(in.Trigger))
+}
+
+func (e *Engine) evaluate(in Input, rules []*compiledRule) ([]Finding, error) {
+	if len(rules) == 0 {
+		return nil, nil
+	}
 	contexts := map[time.Duration]cel.Activation{} // rules share windows: build each once
 	view := e.newView(in)
 	var out []Finding
-	for _, r := range e.rules {
+	for _, r := range rules {
 		vars, ok := contexts[r.window]
 		if !ok {
 			var err error

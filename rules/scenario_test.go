@@ -120,11 +120,7 @@ func (sc scenario) play(t *testing.T, e *rules.Engine, cat *catalog.Catalog) ([]
 				in.LabHistory = append(in.LabHistory, prior)
 			}
 		}
-		findings, err := e.Evaluate(in)
-		if err != nil {
-			t.Fatalf("evaluate entry %d: %v", i, err)
-		}
-		all = append(all, findings...)
+		all = append(all, evaluateChecked(t, e, in)...)
 	}
 	return journalSoFar, all
 }

@@ -12,6 +12,7 @@ func Evaluator(engine *rules.Engine) store.Evaluator {
 	return store.Evaluator{
 		Window:      engine.Window(),
 		LabLookback: rules.LabLookback,
+		MayMatch:    engine.MayMatch,
 		Evaluate: func(in store.EvalInput) ([]store.Finding, error) {
 			found, err := engine.Evaluate(rules.Input{
 				Trigger:     in.Trigger,

@@ -90,8 +90,8 @@ func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e
 		return out, false, err
 	}
 	// The insert bumped the version by one: the pre-evaluation holds if it saw the
-	// version just before.
-	fresh := pre != nil && version == pre.version+1
+	// version just before, or if no journal could change it.
+	fresh := pre.holdsAt(version)
 	out := proto.Clone(e).(*medjournalv1.Entry)
 	out.PatientId = patientID
 	out.CreateTime, out.UpdateTime = timestamppb.New(tx.now), timestamppb.New(tx.now)
@@ -99,7 +99,7 @@ func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e
 	if fresh {
 		flagIDs, err = s.recordFindings(ctx, tx, patientID, out, pre.findings)
 		// The insert bumped the version by one: the cached context stays current.
-		before := pre.version
+		before := version - 1
 		tx.afterCommit = append(tx.afterCommit, func() { s.ruleCache.committed(patientID, before, before+1, out) })
 	} else {
 		flagIDs, err = s.evaluate(ctx, tx, patientID, out)

@@ -37,6 +37,15 @@ type Evaluator struct {
 	Window      time.Duration
 	LabLookback time.Duration
 	Evaluate    func(EvalInput) ([]Finding, error)
+	// MayMatch, when set, says whether any rule can match a trigger whatever the journal
+	// holds; when it says no, the store neither reads the journal nor evaluates. Most
+	// entries (doses, notes, everyday symptoms) match no rule.
+	MayMatch func(trigger *medjournalv1.Entry) bool
+}
+
+// mayMatch says whether trigger needs evaluating at all.
+func (s *Store) mayMatch(trigger *medjournalv1.Entry) bool {
+	return s.evaluator != nil && (s.evaluator.MayMatch == nil || s.evaluator.MayMatch(trigger))
 }
 
 // WithEvaluator makes the store check every created, changed or deleted entry.
@@ -68,7 +77,7 @@ func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger
 // evaluate runs the rules for a new or changed live entry and records what they found,
 // returning the ids of the flags the entry is now evidence for.
 func (s *Store) evaluate(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) ([]string, error) {
-	if s.evaluator == nil {
+	if !s.mayMatch(trigger) {
 		return nil, nil
 	}
 	in, err := s.evalInput(ctx, tx, patientID, trigger)
@@ -102,6 +111,15 @@ func (s *Store) recordFindings(ctx context.Context, tx *Tx, patientID string, tr
 type preEvaluation struct {
 	version  journalVersion
 	findings []Finding
+	// anyJournal is set when no rule can match the entry: the (empty) finding holds
+	// whatever the journal is, and no version was read.
+	anyJournal bool
+}
+
+// holdsAt says whether the pre-evaluation is still right for an entry whose insert took
+// the journal to version.
+func (pre *preEvaluation) holdsAt(version journalVersion) bool {
+	return pre != nil && (pre.anyJournal || version == pre.version+1)
 }
 
 // journalVersion counts the writes to what the rules read of a patient: entries,
@@ -143,6 +161,9 @@ func bumpJournalVersionTo(ctx context.Context, tx *Tx, patientID string) (journa
 func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournalv1.Entry) (*preEvaluation, error) {
 	if s.evaluator == nil {
 		return nil, nil
+	}
+	if !s.mayMatch(e) {
+		return &preEvaluation{anyJournal: true}, nil
 	}
 	pre := &preEvaluation{}
 	at := e.GetOccurredTime().AsTime()

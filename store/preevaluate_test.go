@@ -77,3 +77,68 @@ func TestStalePreEvaluationIsRedone(t *testing.T) {
 		t.Fatalf("flags raised: %v; want the pair flagged once the second entry is stored", flagged)
 	}
 }
+
+// TestEntriesNoRuleCanMatchSkipTheRules: an entry the evaluator says no rule can match
+// (here a dose) is stored without reading its journal or evaluating, whether it comes
+// through the pre-evaluation or the writer; the rules still see it in the windows of
+// later entries, and those are still flagged.
+func TestEntriesNoRuleCanMatchSkipTheRules(t *testing.T) {
+	ctx := context.Background()
+	var seen []EvalInput
+	record := func(in EvalInput) ([]Finding, error) {
+		seen = append(seen, in)
+		return pairRule(in)
+	}
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "maymatch.db"), WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour,
+		Evaluate: record, MayMatch: func(e *medjournalv1.Entry) bool { return e.GetDose() == nil }}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: "maymatch@example.com", DisplayName: "P", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	med, err := s.CreateMedication(ctx, p.Id, &medjournalv1.Medication{DrugCode: "tofacitinib"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	dose := func(id string) *medjournalv1.Entry {
+		return &medjournalv1.Entry{Id: id, OccurredTime: timestamppb.New(at), Kind: &medjournalv1.Entry_Dose{Dose: &medjournalv1.Dose{
+			MedicationId: med.GetId(), Amount: 5, Unit: "mg", Status: medjournalv1.DoseStatus_DOSE_STATUS_TAKEN}}}
+	}
+	dose1, dose2 := dose("00000000-0000-4000-8000-0000000000d1"), dose("00000000-0000-4000-8000-0000000000d2")
+	if _, _, err := s.CreateEntry(ctx, p.Id, dose1); err != nil {
+		t.Fatal(err)
+	}
+	// The writer's own path, as when a pre-evaluation is missing.
+	if err := s.write(ctx, func(tx *Tx) error { _, _, err := s.createEntry(ctx, tx, p.Id, dose2); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 0 {
+		t.Fatalf("doses were evaluated %d times", len(seen))
+	}
+	var flagged []string
+	for _, code := range []string{"cough", "shortness_of_breath"} {
+		out, _, err := s.CreateEntry(ctx, p.Id, &medjournalv1.Entry{OccurredTime: timestamppb.New(at.Add(time.Minute)),
+			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagged = append(flagged, out.GetFlagIds()...)
+	}
+	if len(flagged) != 1 {
+		t.Fatalf("flags raised: %v; want the pair flagged", flagged)
+	}
+	if len(seen) != 2 {
+		t.Fatalf("evaluated %d times, want once per symptom", len(seen))
+	}
+	var ids []string
+	for _, e := range seen[1].Recent {
+		ids = append(ids, e.GetId())
+	}
+	if !slices.Contains(ids, dose1.GetId()) || !slices.Contains(ids, dose2.GetId()) {
+		t.Errorf("the rules' window %v lacks the doses stored without evaluation", ids)
+	}
+}

@@ -1,0 +1,38 @@
+package rules_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/medjournal/medjournal/rules"
+)
+
+// BenchmarkEvaluate evaluates triggers of every kind on dense journals of a few days, as
+// the server does (candidate rules only) and against every rule, to show what the
+// candidate table saves.
+func BenchmarkEvaluate(b *testing.B) {
+	e, cat := mustEngine(b)
+	rng := rand.New(rand.NewPCG(1, 2))
+	inputs := make([]rules.Input, 512)
+	for i := range inputs {
+		inputs[i] = randomDenseInput(b, rng, cat)
+	}
+	for _, bc := range []struct {
+		name     string
+		evaluate func(rules.Input) ([]rules.Finding, error)
+	}{
+		{"candidates", e.Evaluate},
+		{"every_rule", func(in rules.Input) ([]rules.Finding, error) { return rules.EvaluateEveryRule(e, in) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := bc.evaluate(inputs[i%len(inputs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
