@@ -114,6 +114,9 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 			}
 		}
 	}
+	if committed > 0 {
+		s.checkpoints.committed()
+	}
 	var changes []FlagChange
 	for _, w := range group {
 		if w.err == nil && w.tx != nil {
