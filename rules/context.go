@@ -48,14 +48,18 @@ type analyteResults struct {
 	results []*medjournalv1.Entry
 }
 
-func (e *Engine) newView(in Input) *view {
+// newView prepares the journal for windows up to horizon: entries farther from the
+// trigger are left out before sorting, since no window of the rules evaluated reaches them.
+func (e *Engine) newView(in Input, horizon time.Duration) *view {
 	at := in.Trigger.GetOccurredTime().AsTime()
 	loc := e.patientLocation(in.Patient)
-	v := &view{in: in, at: at, local: at.In(loc), near: make([]nearEntry, len(in.Recent))}
+	v := &view{in: in, at: at, local: at.In(loc), near: make([]nearEntry, 0, len(in.Recent))}
 	v.today = dayOf(v.local)
-	for i, entry := range in.Recent {
+	for _, entry := range in.Recent {
 		when := entry.GetOccurredTime().AsTime()
-		v.near[i] = nearEntry{entry: entry, dist: when.Sub(at).Abs(), day: dayOf(when.In(loc))}
+		if dist := when.Sub(at).Abs(); dist <= horizon {
+			v.near = append(v.near, nearEntry{entry: entry, dist: dist, day: dayOf(when.In(loc))})
+		}
 	}
 	// Stable, so entries at one distance keep the journal's order; no summary depends on
 	// the order, but a stable one keeps evaluations reproducible.

@@ -139,11 +139,15 @@ func TestViewContextMatchesReference(t *testing.T) {
 	}
 	for i := range 400 {
 		in := randomInput(rng, zones[i%len(zones)])
-		v := e.newView(in)
+		wide := e.newView(in, slices.Max(windows))
 		for _, w := range windows {
-			got, want := e.buildContext(v, w), e.referenceContext(in, w)
-			if !proto.Equal(got, want) {
-				t.Fatalf("case %d, window %v:\n view      %v\n reference %v", i, w, got, want)
+			// A view cut at the window itself, as when the rules evaluated all use it, and
+			// one prepared for the widest window must both give the reference context.
+			for _, v := range []*view{wide, e.newView(in, w)} {
+				got, want := e.buildContext(v, w), e.referenceContext(in, w)
+				if !proto.Equal(got, want) {
+					t.Fatalf("case %d, window %v:\n view      %v\n reference %v", i, w, got, want)
+				}
 			}
 		}
 	}
