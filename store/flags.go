@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -53,16 +54,14 @@ func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjo
 	if gap := at.Sub(fromMillis(lastEvident)).Abs(); gap > time.Duration(episodeMS)*time.Millisecond {
 		return openFlag(ctx, tx, patientID, at, f)
 	}
-	for _, entryID := range f.Evidence {
-		res, err := tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, entryID)
-		if err != nil {
+	added, err := addEvidence(ctx, tx, id, f.Evidence)
+	if err != nil {
+		return "", err
+	}
+	for _, entryID := range added {
+		if err := addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_ADDED, "", "",
+			medjournalv1.Urgency(urgency), entryID); err != nil {
 			return "", err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			if err := addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_EVIDENCE_ADDED, "", "",
-				medjournalv1.Urgency(urgency), entryID); err != nil {
-				return "", err
-			}
 		}
 	}
 	newest := max(lastEvident, millis(at))
@@ -98,16 +97,54 @@ func openFlag(ctx context.Context, tx *Tx, patientID string, at time.Time, f Fin
 	if err != nil {
 		return "", err
 	}
-	for _, entryID := range f.Evidence {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, entryID); err != nil {
-			return "", err
-		}
+	if _, err := addEvidence(ctx, tx, id, f.Evidence); err != nil {
+		return "", err
 	}
 	trigger := ""
 	if len(f.Evidence) > 0 {
 		trigger = f.Evidence[0]
 	}
 	return id, addFlagEvent(ctx, tx, patientID, id, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_RAISED, "", "", f.Urgency, trigger)
+}
+
+// addEvidence links entries to a flag and returns those not linked before, in the order
+// given. One statement for the whole list: a flag on a busy journal cites dozens of
+// entries, and a statement per entry made recording findings as costly as storing the
+// entry itself.
+func addEvidence(ctx context.Context, tx *Tx, flagID string, entryIDs []string) ([]string, error) {
+	if len(entryIDs) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(entryIDs)
+	if err != nil {
+		return nil, fmt.Errorf("encode evidence: %w", err)
+	}
+	// WHERE true tells SQLite's parser the ON CONFLICT belongs to the INSERT, not a join.
+	rows, err := tx.QueryContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id)
+		SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING entry_id`, flagID, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	inserted := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		inserted[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var added []string
+	for _, id := range entryIDs {
+		if inserted[id] {
+			added = append(added, id)
+			delete(inserted, id) // an id listed twice is added once
+		}
+	}
+	return added, nil
 }
 
 // addFlagEvent appends to a flag's history and marks the flag changed for listeners.
