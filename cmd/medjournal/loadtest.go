@@ -23,7 +23,7 @@ func loadTest(ctx context.Context, e env, args []string) error {
 	concurrency := fs.Int("concurrency", 64, "closed-loop workers, each with one request in flight [MEDJOURNAL_CONCURRENCY]")
 	duration := fs.Duration("duration", 10*time.Second, "measured time per phase [MEDJOURNAL_DURATION]")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each phase's measurement [MEDJOURNAL_WARMUP]")
-	patients := fs.Int("patients", 64, "patients to sign up; worker i acts as patient i mod patients [MEDJOURNAL_PATIENTS]")
+	patients := fs.Int("patients", 64, "patients to sign up; with more patients than streams, each stream acts as its share of them in turn [MEDJOURNAL_PATIENTS]")
 	phases := fs.String("phases", "health,create,list,day,mixed", "comma-separated phases to run in order: health, create, list, day, mixed [MEDJOURNAL_PHASES]")
 	jsonOut := fs.Bool("json", false, "print the report as JSON on stdout, and the table on stderr [MEDJOURNAL_JSON]")
 	clinicianEmail := fs.String("clinician-email", "", "an existing clinician (medjournal account create) who accepts every patient's invite and watches flags during the run [MEDJOURNAL_CLINICIAN_EMAIL]")

@@ -58,7 +58,8 @@ type Config struct {
 	// Duration is how long each phase is measured; Warmup runs before it, unmeasured.
 	Duration time.Duration
 	Warmup   time.Duration
-	// Patients is how many patients are signed up; worker i acts as patient i % Patients.
+	// Patients is how many patients are signed up. With more patients than workers, each
+	// worker acts as its share of them in turn (patientsOf).
 	Patients int
 	// Phases to run, in order (see AllPhases).
 	Phases []string

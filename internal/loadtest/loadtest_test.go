@@ -3,6 +3,7 @@ package loadtest_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"strings"
@@ -172,6 +173,50 @@ func TestRunOneProtocol(t *testing.T) {
 	}
 	if len(report.Workers) != 1 || report.Workers[0].Connections != 1 || report.Workers[0].Workers != 2 {
 		t.Errorf("workers = %+v", report.Workers)
+	}
+}
+
+// TestMorePatientsThanStreamsAllGetWrites: with six patients and two streams, each stream
+// takes three patients in turn, so every patient's journal grows past what setup wrote.
+func TestMorePatientsThanStreamsAllGetWrites(t *testing.T) {
+	env := startOnMemoryDisk(t)
+	report, err := loadtest.Run(context.Background(), loadtest.Config{
+		Target: env.URL, Protocols: []loadtest.Protocol{loadtest.GRPC}, Concurrency: 2, GRPCConns: 1,
+		Duration: 500 * time.Millisecond, Warmup: 50 * time.Millisecond, Patients: 6,
+		Phases: []string{loadtest.PhaseHealth, loadtest.PhaseCreate},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+env.DBPath+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT count(*) FROM entries GROUP BY patient_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var counts []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		counts = append(counts, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 6 {
+		t.Fatalf("%d patients have entries, want 6", len(counts))
+	}
+	for _, n := range counts {
+		if n <= report.Setup.EntriesPerPatient {
+			t.Errorf("entries per patient %v: a patient got no writes past the %d of setup", counts, report.Setup.EntriesPerPatient)
+			break
+		}
 	}
 }
 

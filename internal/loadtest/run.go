@@ -35,11 +35,26 @@ const listPageSize = 50
 // checkEvery is how often, one in so many, a read's answer is decoded and checked.
 const checkEvery = 16
 
-// worker is one closed-loop client: one protocol, one patient, one request in flight.
+// worker is one closed-loop client: one protocol, one request in flight, acting as its
+// patients in turn.
 type worker struct {
 	protocol Protocol
 	c        caller
-	patient  *patient
+	patients []*patient
+}
+
+// patientsOf are the patients worker i of n acts as: with fewer patients than workers,
+// patient i mod patients (shared with other workers); with more, every patient j with
+// j mod n = i, so that every patient signed up gets requests.
+func patientsOf(i, n int, patients []*patient) []*patient {
+	if len(patients) <= n {
+		return []*patient{patients[i%len(patients)]}
+	}
+	var out []*patient
+	for j := i; j < len(patients); j += n {
+		out = append(out, patients[j])
+	}
+	return out
 }
 
 type runner struct {
@@ -134,7 +149,7 @@ func Run(ctx context.Context, cfg Config, logf func(format string, args ...any))
 	next := map[Protocol]int{}
 	for i, p := range protoOf {
 		cs := callers[p]
-		r.workers = append(r.workers, worker{protocol: p, c: cs[next[p]%len(cs)], patient: patients[i%len(patients)]})
+		r.workers = append(r.workers, worker{protocol: p, c: cs[next[p]%len(cs)], patients: patientsOf(i, len(protoOf), patients)})
 		next[p]++
 	}
 
@@ -346,12 +361,12 @@ func usageInWindow(ctx context.Context, from, to time.Time) usage {
 func (r *runner) work(ctx context.Context, phase string, i int, winStart, winEnd time.Time, res *workerResult) {
 	w := r.workers[i]
 	rng := rand.New(rand.NewPCG(r.seed, uint64(i)))
-	p := w.patient
-	for ctx.Err() == nil {
+	for k := 0; ctx.Err() == nil; k++ {
 		now := time.Now()
 		if !now.Before(winEnd) {
 			return
 		}
+		p := w.patients[k%len(w.patients)]
 		m := pick(phase, rng)
 		token := p.token
 		var req, resp protoMessage
