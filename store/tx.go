@@ -23,6 +23,23 @@ type Tx struct {
 	cursors map[string]bool
 	// seqs, in the commit loop, is the group transaction's change_seq counter.
 	seqs *changeSeqs
+	// inWriter marks the commit loop's transactions, whose statements run to the end
+	// whatever their request's context does (statementContext).
+	inWriter bool
+}
+
+// statementContext is the context a statement of tx runs under. The driver watches a
+// cancellable context with a goroutine per statement, started and woken on every call;
+// in the writer, the one goroutine every write waits for, those goroutines competed with
+// it for the two cores. A write's statements are short and bounded, and once its group
+// runs its outcome is decided anyway (commitLoop.submit): a request that goes away leaves
+// its write to finish or fail with its group, and the client's retry with the same id finds
+// it stored. Reads keep their context, so a long read stops when its caller goes.
+func (tx *Tx) statementContext(ctx context.Context) context.Context {
+	if tx.inWriter {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // write runs fn in a write transaction and returns once it is durable: with
