@@ -5,7 +5,6 @@ import (
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
-
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	rulesv1 "github.com/medjournal/medjournal/gen/medjournal/rules/v1"

@@ -30,6 +30,7 @@ const writerCheckpointFrames = 4096
 type checkpointer struct {
 	db      *sql.DB
 	wake    chan struct{}
+	quit    chan struct{} // closed by stop: skip the wait, the writer's close checkpoints
 	stopped chan struct{}
 }
 
@@ -42,7 +43,7 @@ func newCheckpointer(dsn string) (*checkpointer, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	c := &checkpointer{db: db, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	c := &checkpointer{db: db, wake: make(chan struct{}, 1), quit: make(chan struct{}), stopped: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -58,7 +59,11 @@ func (c *checkpointer) committed() {
 func (c *checkpointer) run() {
 	defer close(c.stopped)
 	for range c.wake {
-		time.Sleep(checkpointEvery)
+		select {
+		case <-time.After(checkpointEvery):
+		case <-c.quit:
+			return
+		}
 		// A failed checkpoint loses nothing: the frames stay in the WAL for the next one,
 		// or the writer's own. An I/O error here reaches the writer's commits too, which
 		// report it.
@@ -67,8 +72,10 @@ func (c *checkpointer) run() {
 }
 
 // stop ends the checkpointer after any checkpoint under way and closes its connection, so
-// the writer, closing last, makes the final checkpoint.
+// the writer, closing last, makes the final checkpoint. The commit loop has stopped by
+// then: nothing calls committed any more.
 func (c *checkpointer) stop() error {
+	close(c.quit)
 	close(c.wake)
 	<-c.stopped
 	return c.db.Close()

@@ -38,8 +38,8 @@ type Evaluator struct {
 	LabLookback time.Duration
 	Evaluate    func(EvalInput) ([]Finding, error)
 	// MayMatch, when set, says whether any rule can match a trigger whatever the journal
-	// holds; when it says no, the store neither reads the journal nor evaluates. Most
-	// entries (doses, notes, everyday symptoms) match no rule.
+	// holds; when it says no, the store neither reads the journal nor evaluates. Notes and
+	// most everyday symptoms, vitals and labs match no rule.
 	MayMatch func(trigger *medjournalv1.Entry) bool
 }
 
