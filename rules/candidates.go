@@ -12,32 +12,37 @@ import (
 )
 
 // triggerKey is what the engine knows of a trigger before it reads the journal: its kind
-// and the context's trigger_symptom, trigger_vital and trigger_lab fields. Every rule's
-// condition starts from them ("trigger_lab == 'anc' && ...", "has(entry.dose) && ..."), so
-// for most triggers most rules cannot match whatever the journal holds, and a note
-// matches none. Building the journal's context and evaluating every rule was a fifth of
-// a create's CPU.
+// and its code (entryCode), which the context's trigger_symptom, trigger_vital and
+// trigger_lab fields carry. Every rule's condition starts from them ("trigger_lab == 'anc'
+// && ...", "has(entry.dose) && ..."), so for most triggers most rules cannot match
+// whatever the journal holds, and a note matches none. Building the journal's context and
+// evaluating every rule was a fifth of a create's CPU.
 type triggerKey struct {
-	kind                string // the name of the entry's kind field: "symptom", "dose", ...
-	symptom, vital, lab string
+	kind string // the name of the entry's kind field: "symptom", "dose", ...
+	code string // a symptom or vital code, a lab's analyte; "" for other kinds
 }
 
-// triggerKeyOf is the key of an entry; buildContext sets the context's trigger fields
-// from it, so the two cannot disagree.
+// triggerKeyOf is the key of an entry.
 func (e *Engine) triggerKeyOf(t *medjournalv1.Entry) triggerKey {
-	var k triggerKey
+	k := triggerKey{code: e.entryCode(t)}
 	if fd := t.ProtoReflect().WhichOneof(entryKinds()); fd != nil {
 		k.kind = fd.TextName()
 	}
-	switch kind := t.GetKind().(type) {
-	case *medjournalv1.Entry_Symptom:
-		k.symptom = kind.Symptom.GetCode()
-	case *medjournalv1.Entry_Vital:
-		k.vital = kind.Vital.GetCode()
-	case *medjournalv1.Entry_Lab:
-		k.lab = e.analyte(kind.Lab.GetCode())
-	}
 	return k
+}
+
+// triggerFields are the context's trigger_symptom, trigger_vital and trigger_lab for k:
+// buildContext and candidateRules both take them from here, so they cannot disagree.
+func (k triggerKey) triggerFields() (symptom, vital, lab string) {
+	switch k.kind {
+	case "symptom":
+		return k.code, "", ""
+	case "vital":
+		return "", k.code, ""
+	case "lab":
+		return "", "", k.code
+	}
+	return "", "", ""
 }
 
 func entryKinds() protoreflect.OneofDescriptor {
@@ -92,15 +97,15 @@ func (e *Engine) triggerKeys() []triggerKey {
 		switch kind {
 		case "symptom":
 			for _, s := range e.cat.Symptoms().GetSymptoms() {
-				keys = append(keys, triggerKey{kind: kind, symptom: s.GetCode()})
+				keys = append(keys, triggerKey{kind: kind, code: s.GetCode()})
 			}
 		case "vital":
 			for _, v := range e.cat.Vitals().GetVitals() {
-				keys = append(keys, triggerKey{kind: kind, vital: v.GetCode()})
+				keys = append(keys, triggerKey{kind: kind, code: v.GetCode()})
 			}
 		case "lab":
 			for _, l := range e.cat.LabTests().GetLabTests() {
-				keys = append(keys, triggerKey{kind: kind, lab: e.analyte(l.GetCode())})
+				keys = append(keys, triggerKey{kind: kind, code: e.analyte(l.GetCode())})
 			}
 		default:
 			keys = append(keys, triggerKey{kind: kind})
@@ -114,7 +119,8 @@ func (e *Engine) triggerKeys() []triggerKey {
 // an unknown pattern extends it, so "entry" or "entry.dose" as a whole stay unknown too;
 // only which kind is set is known.
 func partialContext(k triggerKey) (cel.PartialActivation, error) {
-	known := map[string]any{"trigger_symptom": k.symptom, "trigger_vital": k.vital, "trigger_lab": k.lab}
+	symptom, vital, lab := k.triggerFields()
+	known := map[string]any{"trigger_symptom": symptom, "trigger_vital": vital, "trigger_lab": lab}
 	var unknown []*cel.AttributePatternType
 	fields := (&rulesv1.Context{}).ProtoReflect().Descriptor().Fields()
 	for i := range fields.Len() {

@@ -113,8 +113,7 @@ func (e *Engine) buildContext(v *view, window time.Duration) *rulesv1.Context {
 		VitalMin:    map[string]float64{},
 		Labs:        map[string]*rulesv1.LabSummary{},
 	}
-	key := e.triggerKeyOf(t)
-	c.TriggerSymptom, c.TriggerVital, c.TriggerLab = key.symptom, key.vital, key.lab
+	c.TriggerSymptom, c.TriggerVital, c.TriggerLab = e.triggerKeyOf(t).triggerFields()
 	days := map[string]map[localDay]bool{}
 	doses := map[string]int32{}
 	// The entries within the window are the nearest ones: a prefix of v.near.
