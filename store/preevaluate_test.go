@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -33,26 +32,19 @@ func pairRule(in EvalInput) ([]Finding, error) {
 // snapshot is stale and evaluate it again, so the pair is flagged.
 func TestStalePreEvaluationIsRedone(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "pre.db"), WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	p, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: "pre@example.com", DisplayName: "P", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := openTemp(t, WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
+	p := createPatient(t, s, "pre@example.com")
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	entry := func(id, code string) *medjournalv1.Entry {
 		return &medjournalv1.Entry{Id: id, OccurredTime: timestamppb.New(at),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}}
 	}
 	a, b := entry("00000000-0000-4000-8000-00000000000a", "cough"), entry("00000000-0000-4000-8000-00000000000b", "shortness_of_breath")
-	preA, err := s.preEvaluate(ctx, p.Id, a)
+	preA, err := s.preEvaluate(ctx, p, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	preB, err := s.preEvaluate(ctx, p.Id, b)
+	preB, err := s.preEvaluate(ctx, p, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +57,7 @@ func TestStalePreEvaluationIsRedone(t *testing.T) {
 		pre *preEvaluation
 	}{{a, preA}, {b, preB}} {
 		err := s.write(ctx, func(tx *Tx) error {
-			out, _, err := s.createEntryWith(ctx, tx, p.Id, w.e, w.pre)
+			out, _, err := s.createEntryWith(ctx, tx, p, w.e, w.pre)
 			flagged = append(flagged, out.GetFlagIds()...)
 			return err
 		})
@@ -89,17 +81,10 @@ func TestEntriesNoRuleCanMatchSkipTheRules(t *testing.T) {
 		seen = append(seen, in)
 		return pairRule(in)
 	}
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "maymatch.db"), WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour,
+	s, _ := openTemp(t, WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour,
 		Evaluate: record, MayMatch: func(e *medjournalv1.Entry) bool { return e.GetDose() == nil }}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	p, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: "maymatch@example.com", DisplayName: "P", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
-	if err != nil {
-		t.Fatal(err)
-	}
-	med, err := s.CreateMedication(ctx, p.Id, &medjournalv1.Medication{DrugCode: "tofacitinib"})
+	p := createPatient(t, s, "maymatch@example.com")
+	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,11 +94,11 @@ func TestEntriesNoRuleCanMatchSkipTheRules(t *testing.T) {
 			MedicationId: med.GetId(), Amount: 5, Unit: "mg", Status: medjournalv1.DoseStatus_DOSE_STATUS_TAKEN}}}
 	}
 	dose1, dose2 := dose("00000000-0000-4000-8000-0000000000d1"), dose("00000000-0000-4000-8000-0000000000d2")
-	if _, _, err := s.CreateEntry(ctx, p.Id, dose1); err != nil {
+	if _, _, err := s.CreateEntry(ctx, p, dose1); err != nil {
 		t.Fatal(err)
 	}
 	// The writer's own path, as when a pre-evaluation is missing.
-	if err := s.write(ctx, func(tx *Tx) error { _, _, err := s.createEntry(ctx, tx, p.Id, dose2); return err }); err != nil {
+	if err := s.write(ctx, func(tx *Tx) error { _, _, err := s.createEntry(ctx, tx, p, dose2); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 0 {
@@ -121,7 +106,7 @@ func TestEntriesNoRuleCanMatchSkipTheRules(t *testing.T) {
 	}
 	var flagged []string
 	for _, code := range []string{"cough", "shortness_of_breath"} {
-		out, _, err := s.CreateEntry(ctx, p.Id, &medjournalv1.Entry{OccurredTime: timestamppb.New(at.Add(time.Minute)),
+		out, _, err := s.CreateEntry(ctx, p, &medjournalv1.Entry{OccurredTime: timestamppb.New(at.Add(time.Minute)),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}})
 		if err != nil {
 			t.Fatal(err)

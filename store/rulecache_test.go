@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -22,16 +21,9 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 	ctx := context.Background()
 	var seen []EvalInput
 	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "cache.db"), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	p, err := s.CreateAccount(ctx, &medjournalv1.Account{Email: "cache@example.com", DisplayName: "C", Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
-	if err != nil {
-		t.Fatal(err)
-	}
-	med, err := s.CreateMedication(ctx, p.Id, &medjournalv1.Medication{DrugCode: "tofacitinib"})
+	s, _ := openTemp(t, WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
+	p := createPatient(t, s, "cache@example.com")
+	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +48,12 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 		case 4:
 			e.Kind = &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 2, Unit: "10*3/uL", CanonicalValue: 2, CanonicalUnit: "10*3/uL"}}
 		}
-		if _, _, err := s.CreateEntry(ctx, p.Id, e); err != nil {
+		if _, _, err := s.CreateEntry(ctx, p, e); err != nil {
 			t.Fatal(err)
 		}
 		if i%7 == 3 { // an edit now and then: the cache must notice
 			e.Comment = fmt.Sprint("edited ", i)
-			if _, err := s.UpdateEntry(ctx, p.Id, e.Id, func(stored *medjournalv1.Entry) error { stored.Comment = e.Comment; return nil }); err != nil {
+			if _, err := s.UpdateEntry(ctx, p, e.Id, func(stored *medjournalv1.Entry) error { stored.Comment = e.Comment; return nil }); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -69,14 +61,14 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 		probe := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(base.Add(time.Duration(24*40-rng.IntN(24*3)) * time.Hour)),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "fever", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
 		seen = nil
-		if _, err := s.preEvaluate(ctx, p.Id, probe); err != nil {
+		if _, err := s.preEvaluate(ctx, p, probe); err != nil {
 			t.Fatal(err)
 		}
 		fromCache := seen[0]
 		var fromSQL EvalInput
 		if err := s.read(ctx, func(tx *Tx) error {
 			var err error
-			fromSQL, err = s.evalInput(ctx, tx, p.Id, probe)
+			fromSQL, err = s.evalInput(ctx, tx, p, probe)
 			fromSQL.Recent = insertSorted(fromSQL.Recent, probe)
 			return err
 		}); err != nil {

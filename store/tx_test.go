@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -11,14 +10,10 @@ import (
 // outcome is decided once its group runs; the client's retry finds it stored). Reads keep
 // stopping with their caller.
 func TestWriteOutlivesItsRequest(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "ctx.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTemp(t)
 	p := createPatient(t, s, "ctx@example.com")
 	ctx, cancel := context.WithCancel(context.Background())
-	err = s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = 'first' WHERE id = ?`, p); err != nil {
 			return err
 		}

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+)
+
+// openTemp opens a fresh store in the test's temporary directory, closed when the test
+// ends, and returns it with its file's path.
+func openTemp(t *testing.T, opts ...Option) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(context.Background(), path, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+// createPatient signs up a patient in UTC and returns the account's id.
+func createPatient(t *testing.T, s *Store, email string) string {
+	t.Helper()
+	p, err := s.CreateAccount(context.Background(), &medjournalv1.Account{Email: email, DisplayName: "P",
+		Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Id
+}
+
+// note is a note entry i minutes ago.
+func note(i int) *medjournalv1.Entry {
+	return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(time.Now().Add(-time.Duration(i) * time.Minute)),
+		Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: fmt.Sprintf("note %d, long enough to fill pages a little faster", i)}}}
+}
