@@ -37,6 +37,31 @@ func wantCode(t *testing.T, err error, want connect.Code) {
 	}
 }
 
+// checkCallContract checks what every Caller does against a health service that wants the
+// token "tok" and refuses others with the message "who are you": a call fills the answer;
+// a refusal is a *connect.Error with the server's code and message; without a response
+// message the answer's status is still checked.
+func checkCallContract(t *testing.T, c rpcclient.Caller) {
+	t.Helper()
+	ctx := context.Background()
+	var resp healthpb.HealthCheckResponse
+	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != healthpb.HealthCheckResponse_SERVING {
+		t.Errorf("status = %v", resp.Status)
+	}
+	err := c.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, &resp)
+	wantCode(t, err, connect.CodeUnauthenticated)
+	if msg := err.(*connect.Error).Message(); msg != "who are you" {
+		t.Errorf("message = %q", msg)
+	}
+	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, nil); err != nil {
+		t.Errorf("undecoded call: %v", err)
+	}
+	wantCode(t, c.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, nil), connect.CodeUnauthenticated)
+}
+
 func TestConnectJSONCall(t *testing.T) {
 	reply := `{"status":"SERVING"}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -56,28 +81,11 @@ func TestConnectJSONCall(t *testing.T) {
 	c := rpcclient.ConnectJSON{BaseURL: srv.URL, HTTP: srv.Client()}
 	ctx := context.Background()
 
-	var resp healthpb.HealthCheckResponse
-	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, &resp); err != nil {
-		t.Fatal(err)
-	}
-	if resp.Status != healthpb.HealthCheckResponse_SERVING {
-		t.Errorf("status = %v", resp.Status)
-	}
-
-	err := c.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, &resp)
-	wantCode(t, err, connect.CodeUnauthenticated)
-	if msg := err.(*connect.Error).Message(); msg != "who are you" {
-		t.Errorf("message = %q", msg)
-	}
-
-	// Without a response message the answer's status is still checked.
-	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, nil); err != nil {
-		t.Errorf("undecoded call: %v", err)
-	}
-	wantCode(t, c.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, nil), connect.CodeUnauthenticated)
+	checkCallContract(t, c)
 
 	// A body without a Connect error takes its code from the HTTP status.
-	err = c.Call(ctx, "/elsewhere", "tok", &healthpb.HealthCheckRequest{}, &resp)
+	var resp healthpb.HealthCheckResponse
+	err := c.Call(ctx, "/elsewhere", "tok", &healthpb.HealthCheckRequest{}, &resp)
 	wantCode(t, err, connect.CodeUnknown)
 
 	// Unknown fields fail by default and are ignored with DiscardUnknown.
@@ -191,27 +199,12 @@ func TestGRPC(t *testing.T) {
 	g := rpcclient.GRPC{Conn: startGRPC(t)}
 	ctx := context.Background()
 
+	checkCallContract(t, g)
 	var resp healthpb.HealthCheckResponse
-	if err := g.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, &resp); err != nil {
-		t.Fatal(err)
-	}
-	if resp.Status != healthpb.HealthCheckResponse_SERVING {
-		t.Errorf("status = %v", resp.Status)
-	}
-	err := g.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, &resp)
-	wantCode(t, err, connect.CodeUnauthenticated)
-	if msg := err.(*connect.Error).Message(); msg != "who are you" {
-		t.Errorf("message = %q", msg)
-	}
 	wantCode(t, g.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{Service: "nope"}, &resp), connect.CodeNotFound)
-
 	// Without a response message the request is still sent as protobuf (the server reads
-	// its service name) and the status is still checked.
-	if err := g.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, nil); err != nil {
-		t.Errorf("undecoded call: %v", err)
-	}
+	// its service name).
 	wantCode(t, g.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{Service: "nope"}, nil), connect.CodeNotFound)
-	wantCode(t, g.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, nil), connect.CodeUnauthenticated)
 
 	// Watch never ends by itself: the first message arrives and hanging up is a clean end.
 	var got []healthpb.HealthCheckResponse_ServingStatus
