@@ -80,8 +80,11 @@ func TestEntriesAreValidAndSomeAreWarningSigns(t *testing.T) {
 	kinds := map[string]int{}
 	for range 10_000 {
 		e := newEntry(rng, p, now)
-		if e.GetId() == "" || e.GetKind() == nil || e.GetOccurredTime().AsTime().After(now) || now.Sub(e.GetOccurredTime().AsTime()) > entryWindow {
+		if e.GetId() == "" || e.GetKind() == nil || e.GetOccurredTime().AsTime().After(now) {
 			t.Fatalf("bad entry %v", e)
+		}
+		if e.GetDose() == nil && now.Sub(e.GetOccurredTime().AsTime()) > entryWindow {
+			t.Fatalf("entry %v lies further back than %v", e, entryWindow)
 		}
 		kinds[e.ProtoReflect().WhichOneof(e.ProtoReflect().Descriptor().Oneofs().ByName("kind")).TextName()]++
 		if isWarningSign(e) {
@@ -100,5 +103,39 @@ func TestEntriesAreValidAndSomeAreWarningSigns(t *testing.T) {
 		if isWarningSign(e) {
 			t.Errorf("setup entry is a warning sign: %v", e)
 		}
+	}
+}
+
+// A once-daily tablet is logged once a day: two doses on one day would each be a warning
+// sign (the double-dose rule) and make the load test raise far more flags than patients do.
+func TestDosesFallOnDaysOfTheirOwn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	berlin, err := time.LoadLocation(timeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &patient{medicationID: "0190c0de-0000-7000-8000-000000000001", loc: berlin}
+	now := time.Now()
+	entries := setupEntries(rng, p, now, 60)
+	for range 2000 {
+		entries = append(entries, newEntry(rng, p, now))
+	}
+	days := map[string]bool{}
+	for _, e := range entries {
+		if e.GetDose() == nil {
+			continue
+		}
+		at := e.GetOccurredTime().AsTime()
+		if at.After(now) {
+			t.Fatalf("dose at %v is in the future", at)
+		}
+		day := at.In(berlin).Format(time.DateOnly)
+		if days[day] {
+			t.Fatalf("two doses on %s", day)
+		}
+		days[day] = true
+	}
+	if len(days) < 300 {
+		t.Errorf("%d doses in 2060 entries, want about one in five", len(days))
 	}
 }

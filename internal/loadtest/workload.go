@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +18,10 @@ type patient struct {
 	token        string
 	medicationID string
 	loc          *time.Location
+	// dosesLogged counts the doses generated for this patient, one per local day going
+	// back from today, as someone taking a once-daily tablet logs them. Workers acting as
+	// the same patient share it.
+	dosesLogged atomic.Int64
 }
 
 // timeZone is every load-test patient's time zone; GetDay cuts days in it.
@@ -27,7 +32,10 @@ const entryWindow = 5 * 24 * time.Hour
 
 // newEntry makes a journal entry of a random kind with a client-chosen id. About one in
 // ten is a warning sign (a fever, or a low neutrophil count on upadacitinib) so the rules
-// fire and flags are raised; the rest are everyday entries.
+// fire and flags are raised; the rest are everyday entries. Doses are the exception to
+// the random time: each lands on a day of its own (doseTime), because two doses of the
+// once-daily upadacitinib on one day are themselves a warning sign (a double dose), and a
+// load test where every dose is one would raise three times the flags real patients do.
 func newEntry(rng *rand.Rand, p *patient, now time.Time) *medjournalv1.Entry {
 	e := &medjournalv1.Entry{
 		Id:           uuid.NewString(),
@@ -47,6 +55,7 @@ func newEntry(rng *rand.Rand, p *patient, now time.Time) *medjournalv1.Entry {
 	}
 	switch rng.IntN(5) {
 	case 0:
+		e.OccurredTime = timestamppb.New(doseTime(rng, p, now))
 		e.Kind = &medjournalv1.Entry_Dose{Dose: &medjournalv1.Dose{
 			MedicationId: p.medicationID, Amount: 15, Unit: "mg", Status: medjournalv1.DoseStatus_DOSE_STATUS_TAKEN}}
 	case 1:
@@ -104,6 +113,20 @@ func isWarningSign(e *medjournalv1.Entry) bool {
 		return true
 	}
 	return false
+}
+
+// doseTime is the time of the patient's next dose: in the morning of the day after the
+// one before it, counting back from today in the patient's time zone. A long run reaches
+// back years, which the API accepts (occurred_time is bounded only by 1900).
+func doseTime(rng *rand.Rand, p *patient, now time.Time) time.Time {
+	back := int(p.dosesLogged.Add(1) - 1)
+	local := now.In(p.loc)
+	day := time.Date(local.Year(), local.Month(), local.Day()-back, 7, 0, 0, 0, p.loc)
+	t := day.Add(time.Duration(rng.IntN(60)) * time.Minute)
+	if t.After(now) {
+		t = now.Truncate(time.Second)
+	}
+	return t
 }
 
 // recentDate is a local date within the last few days in the patient's time zone.
