@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"time"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -170,3 +171,16 @@ func (e *Engine) rulesFor(t *medjournalv1.Entry) []*compiledRule {
 // holds. When it is false, evaluating finds nothing and the caller need not read the
 // journal at all.
 func (e *Engine) MayMatch(t *medjournalv1.Entry) bool { return len(e.rulesFor(t)) > 0 }
+
+// Horizon is how far from the trigger, either side, the journal can change what its
+// candidate rules find: the widest of their windows. Recent entries farther away leave the
+// findings as they are, so a caller need not read them.
+func (e *Engine) Horizon(t *medjournalv1.Entry) time.Duration { return widestWindow(e.rulesFor(t)) }
+
+func widestWindow(rules []*compiledRule) time.Duration {
+	var w time.Duration
+	for _, r := range rules {
+		w = max(w, r.window)
+	}
+	return w
+}

@@ -63,6 +63,20 @@ func evaluateChecked(t *testing.T, e *rules.Engine, in rules.Input) []rules.Find
 	if len(want) > 0 && !e.MayMatch(in.Trigger) {
 		t.Fatalf("MayMatch is false for %v, which matched %s", in.Trigger, describeFindings(want))
 	}
+	// The store reads no further than the trigger's Horizon: what lies beyond must not
+	// change the findings.
+	near := in
+	near.Recent = nil
+	at := in.Trigger.GetOccurredTime().AsTime()
+	for _, r := range in.Recent {
+		if r.GetOccurredTime().AsTime().Sub(at).Abs() <= e.Horizon(in.Trigger) {
+			near.Recent = append(near.Recent, r)
+		}
+	}
+	if cut, err := e.Evaluate(near); err != nil || !sameFindings(cut, got) {
+		t.Fatalf("trigger %v: with the journal cut at its horizon %v the rules found %s (%v), with all of it %s",
+			in.Trigger, e.Horizon(in.Trigger), describeFindings(cut), err, describeFindings(got))
+	}
 	return got
 }
 

@@ -161,12 +161,8 @@ func (e *Engine) evaluate(in Input, rules []*compiledRule) ([]Finding, error) {
 	if len(rules) == 0 {
 		return nil, nil
 	}
-	horizon := time.Duration(0)
-	for _, r := range rules {
-		horizon = max(horizon, r.window)
-	}
 	contexts := map[time.Duration]cel.Activation{} // rules share windows: build each once
-	view := e.newView(in, horizon)
+	view := e.newView(in, widestWindow(rules))
 	var out []Finding
 	for _, r := range rules {
 		vars, ok := contexts[r.window]

@@ -13,6 +13,7 @@ func Evaluator(engine *rules.Engine) store.Evaluator {
 		Window:      engine.Window(),
 		LabLookback: rules.LabLookback,
 		MayMatch:    engine.MayMatch,
+		Horizon:     engine.Horizon,
 		Evaluate: func(in store.EvalInput) ([]store.Finding, error) {
 			found, err := engine.Evaluate(rules.Input{
 				Trigger:     in.Trigger,

@@ -102,6 +102,7 @@ func (s *Store) UpdateProfile(ctx context.Context, accountID string, change func
 			smoking_status = ?, risk_factors = ?, update_time = ?, journal_version = journal_version + 1 WHERE id = ?`,
 			p.BirthYear, int32(p.Sex), int32(p.SmokingStatus), string(risk),
 			millis(tx.now), accountID)
+		tx.journalChanged(accountID)
 		return err
 	})
 	if err != nil {

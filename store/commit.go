@@ -98,7 +98,7 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 			w.err = err
 			continue
 		}
-		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true}
+		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true, ruleCache: s.ruleCache}
 		w.err = runInSavepoint(w.ctx, sqlTx, func() error { return w.fn(w.tx) })
 		if w.err == nil {
 			committed++

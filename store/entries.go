@@ -426,9 +426,17 @@ func deleteEntry(ctx context.Context, tx *Tx, id string) error {
 }
 
 func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1
-		WHERE id = (SELECT patient_id FROM entries WHERE id = ?)`, entryID)
-	return err
+	var patientID string
+	err := tx.QueryRowContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1
+		WHERE id = (SELECT patient_id FROM entries WHERE id = ?) RETURNING id`, entryID).Scan(&patientID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // no such entry: nothing changed
+	}
+	if err != nil {
+		return err
+	}
+	tx.journalChanged(patientID)
+	return nil
 }
 
 // nextChangeSeq is one past the highest change_seq. In the commit loop the group's

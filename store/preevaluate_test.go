@@ -29,12 +29,20 @@ func pairRule(in EvalInput) ([]Finding, error) {
 
 // TestStalePreEvaluationIsRedone: two entries evaluated on the same snapshot, before
 // either is stored, each miss the other; the writer must notice the second one's
-// snapshot is stale and evaluate it again, so the pair is flagged.
+// snapshot is stale and evaluate it again, so the pair is flagged. Recent entries are
+// evaluated from the patient's cached context, back-dated ones from a read of their own.
 func TestStalePreEvaluationIsRedone(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTemp(t, WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
-	p := createPatient(t, s, "pre@example.com")
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	for name, now := range map[string]time.Time{"recent": at.Add(time.Hour), "back-dated": at.AddDate(0, 3, 0)} {
+		t.Run(name, func(t *testing.T) { testStalePreEvaluationIsRedone(t, at, now) })
+	}
+}
+
+func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time) {
+	ctx := context.Background()
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }),
+		WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
+	p := createPatient(t, s, "pre@example.com")
 	entry := func(id, code string) *medjournalv1.Entry {
 		return &medjournalv1.Entry{Id: id, OccurredTime: timestamppb.New(at),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}}
@@ -50,6 +58,9 @@ func TestStalePreEvaluationIsRedone(t *testing.T) {
 	}
 	if len(preA.findings)+len(preB.findings) != 0 {
 		t.Fatal("each entry alone matched the pair rule")
+	}
+	if cached := s.ruleCache.byPatient[p] != nil; cached != isRecent(at, now) {
+		t.Fatalf("context cached: %v, want %v", cached, isRecent(at, now))
 	}
 	var flagged []string
 	for _, w := range []struct {

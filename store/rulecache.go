@@ -17,11 +17,13 @@ import (
 // logs entry after entry is then evaluated without reading the window from SQLite each
 // time, which the profile showed as the largest cost of a create.
 //
-// It can never serve a stale journal: it is used only when its version equals the version
-// read, in the same snapshot, from the database; it is extended only after a commit, with
-// the entry that commit wrote, and only if it was current before that commit. Anything
-// else (an edit, a delete, a medication, the profile) changes the version and makes the
-// next evaluation read SQLite again.
+// A stale context can never decide a flag: an evaluation from the cache carries the
+// context's version, and the writer uses its findings only if its own insert took the
+// journal from exactly that version (preEvaluation.holdsAt); otherwise it evaluates again
+// in its transaction. The cache is kept current so that this is rare: a context is read
+// in one snapshot with its version, extended only after a commit, with the entry that
+// commit wrote, and only if it was current before that commit; anything else (an edit, a
+// delete, a medication, the profile) drops it (Tx.journalChanged).
 type ruleContextCache struct {
 	mu        sync.Mutex
 	byPatient map[string]*patientContext
@@ -48,13 +50,13 @@ func newRuleContextCache() *ruleContextCache {
 	return &ruleContextCache{byPatient: map[string]*patientContext{}}
 }
 
-// get returns the patient's context if it is at version v and holds what a trigger at at
-// needs; callers must not modify it.
-func (c *ruleContextCache) get(patientID string, v journalVersion, at time.Time, window, labLookback time.Duration) *patientContext {
+// get returns the patient's context if it holds what a trigger at at needs, at whatever
+// version it was read or last extended; callers must not modify it.
+func (c *ruleContextCache) get(patientID string, at time.Time, window, labLookback time.Duration) *patientContext {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	pc := c.byPatient[patientID]
-	if pc == nil || pc.version != v || at.Add(-window).Before(pc.from) || at.Add(window).After(pc.to) || at.Add(-labLookback).Before(pc.labsFrom) {
+	if pc == nil || at.Add(-window).Before(pc.from) || at.Add(window).After(pc.to) || at.Add(-labLookback).Before(pc.labsFrom) {
 		return nil
 	}
 	return pc
@@ -106,6 +108,13 @@ func (c *ruleContextCache) forget(patientID string) {
 	delete(c.byPatient, patientID)
 }
 
+// isRecent says whether an entry at at lies where a patient logs day to day, from
+// lateLogging ago to now: the range a cached context is built to cover. Contexts for
+// other entries are loaded for them alone and not cached.
+func isRecent(at, now time.Time) bool {
+	return !at.Before(now.Add(-lateLogging)) && !at.After(now.Add(time.Hour))
+}
+
 func insertSorted(list []*medjournalv1.Entry, e *medjournalv1.Entry) []*medjournalv1.Entry {
 	out := make([]*medjournalv1.Entry, 0, len(list)+1)
 	out = append(out, list...)
@@ -128,19 +137,40 @@ func compareEntries(a, b *medjournalv1.Entry) int {
 // and read again, each time the next entry lay a few days to either side of it.
 const lateLogging = 7 * 24 * time.Hour
 
-// loadPatientContext reads what the rules may need for a trigger at at, and for the
-// patient's next entries: any trigger between lateLogging ago and now, with margin.
-func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, at time.Time) (*patientContext, error) {
+// journalRange is what loadPatientContext reads: live entries other than notes in
+// [from, to], and lab results in [labsFrom, to].
+type journalRange struct {
+	from, to, labsFrom time.Time
+}
+
+// recentRange covers what the rules need for any trigger between lateLogging ago and now
+// (and at itself), with margin: what a cached context holds for the patient's next entries.
+func (s *Store) recentRange(at time.Time) journalRange {
 	w := s.evaluator.Window + cacheMargin
-	now := s.now()
-	lo, hi := now.Add(-lateLogging), now
+	lo, hi := s.now().Add(-lateLogging), s.now()
 	if at.Before(lo) {
 		lo = at
 	}
 	if at.After(hi) {
 		hi = at
 	}
-	pc := &patientContext{version: v, from: lo.Add(-w), to: hi.Add(w), labsFrom: lo.Add(-s.evaluator.LabLookback - cacheMargin)}
+	return journalRange{from: lo.Add(-w), to: hi.Add(w), labsFrom: lo.Add(-s.evaluator.LabLookback - cacheMargin)}
+}
+
+// triggerRange covers what the rules need for trigger alone: its horizon either side, and
+// the lab history before it. A back-dated entry (a dose logged for last month, an old lab
+// report) would else read everything from its date to now, and a writer evaluating in its
+// transaction reads only what that one evaluation needs.
+func (s *Store) triggerRange(trigger *medjournalv1.Entry) journalRange {
+	at := trigger.GetOccurredTime().AsTime()
+	h := s.evaluator.horizon(trigger)
+	return journalRange{from: at.Add(-h), to: at.Add(h), labsFrom: at.Add(-s.evaluator.LabLookback)}
+}
+
+// loadPatientContext reads the part r of the patient's journal the rules read, tagged
+// with the version v it was read at.
+func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, r journalRange) (*patientContext, error) {
+	pc := &patientContext{version: v, from: r.from, to: r.to, labsFrom: r.labsFrom}
 	rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
 		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ? AND kind != ?
 		ORDER BY occurred_time, id`, patientID, millis(pc.from), millis(pc.to), int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE))

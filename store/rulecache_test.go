@@ -21,14 +21,17 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 	ctx := context.Background()
 	var seen []EvalInput
 	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
-	s, _ := openTemp(t, WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
+	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	now := base.Add(40 * 24 * time.Hour)
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }),
+		WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
 	p := createPatient(t, s, "cache@example.com")
 	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	cached := 0
 	for i := range 150 {
 		// Mostly near the recent end, sometimes weeks back (a late-logged result).
 		hours := 24*40 - rng.IntN(24*5)
@@ -57,9 +60,17 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// Evaluate a probe entry both ways, at a time near the recent end.
-		probe := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(base.Add(time.Duration(24*40-rng.IntN(24*3)) * time.Hour)),
+		// Evaluate a probe entry both ways, mostly at a time near the recent end, sometimes
+		// back-dated beyond what the cache covers.
+		hours = 24*40 - rng.IntN(24*3)
+		if i%4 == 0 {
+			hours = 24*40 - 24*lateLoggingDays - rng.IntN(24*20) - 1
+		}
+		probe := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(base.Add(time.Duration(hours) * time.Hour)),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "fever", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
+		if s.ruleCache.byPatient[p] != nil {
+			cached++
+		}
 		seen = nil
 		if _, err := s.preEvaluate(ctx, p, probe); err != nil {
 			t.Fatal(err)
@@ -87,7 +98,68 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 			}
 		}
 	}
+	// Back-dated entries and probes must not have pushed the recent context out: most
+	// probes found it (the rest follow an edit, which drops it).
+	if cached < 100 {
+		t.Errorf("the patient's context was cached before %d of 150 probes, want most", cached)
+	}
 }
+
+// A back-dated trigger is evaluated from its own horizon, read for it alone: it neither
+// replaces the patient's cached recent context nor reads the journal from its date to now.
+func TestBackDatedTriggerKeepsRecentContext(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	window, horizon := 3*24*time.Hour, 24*time.Hour
+	var seen []EvalInput
+	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
+		Horizon: func(*medjournalv1.Entry) time.Duration { return horizon }, Evaluate: record}))
+	p := createPatient(t, s, "backdated@example.com")
+	cough := func(at time.Time) *medjournalv1.Entry {
+		return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at),
+			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "cough", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
+	}
+	for d := range 60 { // a cough a day for two months
+		if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-time.Duration(d)*24*time.Hour-time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	// The cached context reaches from lateLogging ago, less the windows and margin, to
+	// now: the back-dated coughs before it did not widen it.
+	recent := s.ruleCache.byPatient[p]
+	if recent == nil {
+		t.Fatal("no context cached after a recent entry")
+	}
+	if want := now.Add(-lateLogging - window - cacheMargin); !recent.from.Equal(want) {
+		t.Fatalf("cached context from %v, want from %v", recent.from, want)
+	}
+	old := now.Add(-45 * 24 * time.Hour)
+	seen = nil
+	if _, _, err := s.CreateEntry(ctx, p, cough(old)); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) == 0 {
+		t.Fatal("the back-dated entry was not evaluated")
+	}
+	for _, e := range seen[0].Recent {
+		if d := e.GetOccurredTime().AsTime().Sub(old).Abs(); d > horizon {
+			t.Errorf("back-dated trigger got entry %v away, beyond its horizon", d)
+		}
+	}
+	if got := len(seen[0].Recent); got != 3 { // the coughs 23 hours after it and an hour before, and itself
+		t.Errorf("back-dated trigger saw %d entries, want 3", got)
+	}
+	if pc := s.ruleCache.byPatient[p]; pc == nil || !pc.from.Equal(recent.from) {
+		t.Errorf("the back-dated entry replaced the recent context (from %v)", recent.from)
+	}
+}
+
+// lateLoggingDays is lateLogging in days, for placing entries just beyond it.
+const lateLoggingDays = int(lateLogging / (24 * time.Hour))
 
 func ids(es []*medjournalv1.Entry) []string {
 	out := make([]string, len(es))

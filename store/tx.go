@@ -26,6 +26,19 @@ type Tx struct {
 	// inWriter marks the commit loop's transactions, whose statements run to the end
 	// whatever their request's context does (statementContext).
 	inWriter bool
+	// ruleCache, in the commit loop, is the store's cache of rule contexts, which a write
+	// other than a new entry must clear for its patient (journalChanged).
+	ruleCache *ruleContextCache
+}
+
+// journalChanged makes the patient's cached rule context go once tx commits. The cache
+// follows new entries itself (ruleContextCache.committed); any other change to what the
+// rules read (an edit, a delete, a medication, the profile) drops it, so the next
+// evaluation reads SQLite rather than a journal the writer would find outdated.
+func (tx *Tx) journalChanged(patientID string) {
+	if c := tx.ruleCache; c != nil {
+		tx.afterCommit = append(tx.afterCommit, func() { c.forget(patientID) })
+	}
 }
 
 // statementContext is the context a statement of tx runs under. The driver watches a
