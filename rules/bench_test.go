@@ -36,3 +36,22 @@ func BenchmarkEvaluate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvaluateBusyJournal evaluates triggers in a journal of 600 entries over eight
+// days: a patient whose watch logs a heart rate every half hour, or a load-test patient.
+func BenchmarkEvaluateBusyJournal(b *testing.B) {
+	e, cat := mustEngine(b)
+	rng := rand.New(rand.NewPCG(1, 2))
+	inputs := make([]rules.Input, 64)
+	for i := range inputs {
+		inputs[i] = randomJournal(b, rng, cat, 600)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := e.Evaluate(inputs[i%len(inputs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -107,6 +107,13 @@ func TestCandidateRulesPrune(t *testing.T) {
 // two of the catalog's drugs and has random risk factors.
 func randomDenseInput(t testing.TB, rng *rand.Rand, cat *catalog.Catalog) rules.Input {
 	t.Helper()
+	return randomJournal(t, rng, cat, rng.IntN(40))
+}
+
+// randomJournal is randomDenseInput with n entries around the trigger, oldest first as the
+// store hands them over.
+func randomJournal(t testing.TB, rng *rand.Rand, cat *catalog.Catalog, n int) rules.Input {
+	t.Helper()
 	at := time.Date(2026, 5, 10, 12, 0, 0, 0, time.UTC)
 	symptoms := cat.Symptoms().GetSymptoms()
 	vitals := cat.Vitals().GetVitals()
@@ -178,7 +185,7 @@ func randomDenseInput(t testing.TB, rng *rand.Rand, cat *catalog.Catalog) rules.
 	}
 	in := rules.Input{Trigger: trigger, Recent: []*medjournalv1.Entry{trigger}, Medications: meds,
 		Patient: &medjournalv1.Account{TimeZone: "Europe/Berlin", Profile: profile}}
-	for range rng.IntN(40) {
+	for range n {
 		en := entry(at.Add(time.Duration(rng.Int64N(int64(8*24*time.Hour)))-4*24*time.Hour).Truncate(time.Minute), rng.IntN(5))
 		in.Recent = append(in.Recent, en)
 		if en.GetLab() != nil {

@@ -195,7 +195,7 @@ func (e *Engine) evaluate(in Input, rules []*compiledRule) ([]Finding, error) {
 				}
 			}
 		}
-		out = append(out, Finding{Rule: rule, Urgency: urgency, Evidence: e.evidence(in, r)})
+		out = append(out, Finding{Rule: rule, Urgency: urgency, Evidence: e.evidence(view, r)})
 	}
 	return out, nil
 }
@@ -248,11 +248,12 @@ func evalBool(prg cel.Program, vars any) (bool, error) {
 // evidence_codes, oldest first: symptoms by code; vitals by code and, when the code names
 // one, a threshold ("body_temperature>=38.0"); lab results by analyte when outside their
 // reference range, so a normal reading never stands as evidence of a warning sign.
-func (e *Engine) evidence(in Input, r *compiledRule) []string {
-	ids := []string{in.Trigger.GetId()}
-	at := in.Trigger.GetOccurredTime().AsTime()
-	for _, entry := range in.Recent {
-		if entry.GetId() == in.Trigger.GetId() || !within(entry, at, r.window) {
+func (e *Engine) evidence(v *view, r *compiledRule) []string {
+	trigger := v.in.Trigger
+	ids := []string{trigger.GetId()}
+	for _, n := range v.within(r.window) {
+		entry := n.entry
+		if n.at == v.atNs && entry.GetId() == trigger.GetId() {
 			continue
 		}
 		code := e.entryCode(entry)
@@ -282,8 +283,4 @@ func (e *Engine) evidenceMatches(entry *medjournalv1.Entry, ec evidenceCode) boo
 		return v < low || (high > 0 && v > high)
 	}
 	return true
-}
-
-func within(e *medjournalv1.Entry, at time.Time, window time.Duration) bool {
-	return e.GetOccurredTime().AsTime().Sub(at).Abs() <= window
 }

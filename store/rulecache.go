@@ -203,24 +203,38 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 // notes never; lab history up to the trigger for baselines and repeat tests.
 func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration) EvalInput {
 	at := trigger.GetOccurredTime().AsTime()
-	lo, hi := millis(at.Add(-window)), millis(at.Add(window))
 	doseLo, doseHi := millis(at.Add(-doseWindow)), millis(at.Add(doseWindow))
 	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient}
-	for _, e := range pc.entries {
-		t := millis(e.GetOccurredTime().AsTime())
-		if t < lo || t > hi {
-			continue
-		}
-		if e.GetDose() != nil && (t < doseLo || t > doseHi) {
-			continue
+	// Both lists are in time order: the window is a slice of each, found by binary search
+	// rather than by converting the time of every entry a busy patient has cached.
+	recent := between(pc.entries, millis(at.Add(-window)), millis(at.Add(window)))
+	in.Recent = make([]*medjournalv1.Entry, 0, len(recent))
+	for _, e := range recent {
+		if e.GetDose() != nil {
+			if t := millis(e.GetOccurredTime().AsTime()); t < doseLo || t > doseHi {
+				continue
+			}
 		}
 		in.Recent = append(in.Recent, e)
 	}
-	labLo, labHi := millis(at.Add(-labLookback)), millis(at)
-	for _, e := range pc.labs {
-		if t := millis(e.GetOccurredTime().AsTime()); t >= labLo && t <= labHi {
-			in.LabHistory = append(in.LabHistory, e)
-		}
+	if labs := between(pc.labs, millis(at.Add(-labLookback)), millis(at)); len(labs) > 0 {
+		in.LabHistory = labs
 	}
 	return in
+}
+
+// between is the part of list, sorted by occurred time, from lo to hi milliseconds.
+func between(list []*medjournalv1.Entry, lo, hi int64) []*medjournalv1.Entry {
+	first := func(after func(t int64) bool) int {
+		i, _ := slices.BinarySearchFunc(list, 0, func(e *medjournalv1.Entry, _ int) int {
+			if after(millis(e.GetOccurredTime().AsTime())) {
+				return 1
+			}
+			return -1
+		})
+		return i
+	}
+	from := first(func(t int64) bool { return t >= lo })
+	to := first(func(t int64) bool { return t > hi })
+	return list[from:to:to]
 }

@@ -168,3 +168,27 @@ func ids(es []*medjournalv1.Entry) []string {
 	}
 	return out
 }
+
+// between takes entries from lo to hi inclusive, ties included, out of a time-ordered list.
+func TestBetweenIsInclusive(t *testing.T) {
+	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	var list []*medjournalv1.Entry
+	for _, minute := range []int{0, 1, 1, 2, 3, 3, 4} {
+		list = append(list, &medjournalv1.Entry{Id: fmt.Sprint(len(list)), OccurredTime: timestamppb.New(base.Add(time.Duration(minute) * time.Minute))})
+	}
+	at := func(minute int) int64 { return millis(base.Add(time.Duration(minute) * time.Minute)) }
+	for _, c := range []struct {
+		lo, hi int64
+		want   []string
+	}{
+		{at(1), at(3), []string{"1", "2", "3", "4", "5"}},
+		{at(1) + 1, at(3) - 1, []string{"3"}},
+		{at(-1), at(0), []string{"0"}},
+		{at(4), at(9), []string{"6"}},
+		{at(5), at(9), []string{}},
+	} {
+		if got := ids(between(list, c.lo, c.hi)); !slices.Equal(got, c.want) {
+			t.Errorf("between(%d, %d) = %v, want %v", c.lo, c.hi, got, c.want)
+		}
+	}
+}
