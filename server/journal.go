@@ -287,13 +287,14 @@ func (s *Server) checkEntry(ctx context.Context, patientID string, e *medjournal
 	if dose == nil {
 		return nil
 	}
-	if meds == nil {
+	known := meds[dose.GetMedicationId()]
+	if meds == nil { // a single entry: look its medication up
 		var err error
-		if meds, err = s.medicationIDs(ctx, patientID); err != nil {
-			return err
+		if known, err = s.store.HasMedication(ctx, patientID, dose.GetMedicationId()); err != nil {
+			return s.toConnectError(ctx, "check medication", err)
 		}
 	}
-	if !meds[dose.GetMedicationId()] {
+	if !known {
 		return invalidArgument(field+".dose.medication_id", "%s is not one of your medications; add it with CreateMedication first", dose.GetMedicationId())
 	}
 	return nil
