@@ -106,7 +106,7 @@ func (s *journalService) CreateEntry(ctx context.Context, req *medjournalv1.Crea
 	}
 	out, _, err := s.store.CreateEntry(ctx, patientID, e)
 	if err != nil {
-		return nil, s.toConnectError(ctx, "create entry", err)
+		return nil, s.entryWriteError(ctx, "create entry", "entry", e, err)
 	}
 	return &medjournalv1.CreateEntryResponse{Entry: out}, nil
 }
@@ -170,7 +170,7 @@ func (s *journalService) UpdateEntry(ctx context.Context, req *medjournalv1.Upda
 		return s.checkEntry(ctx, patientID, e, "entry", nil)
 	})
 	if err != nil {
-		return nil, s.toConnectError(ctx, "update entry", err)
+		return nil, s.entryWriteError(ctx, "update entry", "entry", req.GetEntry(), err)
 	}
 	return &medjournalv1.UpdateEntryResponse{Entry: out}, nil
 }
@@ -287,17 +287,25 @@ func (s *Server) checkEntry(ctx context.Context, patientID string, e *medjournal
 	if dose == nil {
 		return nil
 	}
-	known := meds[dose.GetMedicationId()]
-	if meds == nil { // a single entry: look its medication up
-		var err error
-		if known, err = s.store.HasMedication(ctx, patientID, dose.GetMedicationId()); err != nil {
-			return s.toConnectError(ctx, "check medication", err)
-		}
+	if meds == nil {
+		// A single entry: the store checks its medication in the write itself
+		// (store.ErrUnknownMedication, answered by entryWriteError).
+		return nil
 	}
-	if !known {
+	if !meds[dose.GetMedicationId()] {
 		return invalidArgument(field+".dose.medication_id", "%s is not one of your medications; add it with CreateMedication first", dose.GetMedicationId())
 	}
 	return nil
+}
+
+// entryWriteError answers a failed write of entry e, given as field: a dose whose
+// medication is not the patient's is invalid_argument naming the medication field.
+func (s *Server) entryWriteError(ctx context.Context, op, field string, e *medjournalv1.Entry, err error) error {
+	if errors.Is(err, store.ErrUnknownMedication) {
+		return invalidArgument(field+".dose.medication_id", "%s is not one of your medications; add it with CreateMedication first",
+			e.GetDose().GetMedicationId())
+	}
+	return s.toConnectError(ctx, op, err)
 }
 
 func (s *Server) medicationIDs(ctx context.Context, patientID string) (map[string]bool, error) {

@@ -92,6 +92,18 @@ func TestJournalNeverLeaks(t *testing.T) {
 			Entry: dose(at("2026-09-01T08:00:00Z"), med.Id, medjournalv1.DoseStatus_DOSE_STATUS_TAKEN),
 		}, &medjournalv1.CreateEntryResponse{})
 		apitest.WantInvalidField(t, err, "entry.dose.medication_id")
+		// Nor be changed to refer to one, and the refused change leaves the dose as it was.
+		own := stranger.addMedication(t, "upadacitinib")
+		strangerDose := stranger.createEntry(t, dose(at("2026-09-01T08:00:00Z"), own.Id, medjournalv1.DoseStatus_DOSE_STATUS_TAKEN))
+		moved := proto.Clone(strangerDose).(*medjournalv1.Entry)
+		moved.GetDose().MedicationId = med.Id
+		err = stranger.call(mj.JournalServiceUpdateEntryProcedure, &medjournalv1.UpdateEntryRequest{Entry: moved}, &medjournalv1.UpdateEntryResponse{})
+		apitest.WantInvalidField(t, err, "entry.dose.medication_id")
+		var kept medjournalv1.GetEntryResponse
+		stranger.mustCall(t, mj.JournalServiceGetEntryProcedure, &medjournalv1.GetEntryRequest{Id: strangerDose.Id}, &kept)
+		if got := kept.GetEntry().GetDose().GetMedicationId(); got != own.Id {
+			t.Errorf("after the refused update the dose names medication %s, want %s", got, own.Id)
+		}
 	})
 }
 

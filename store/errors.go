@@ -25,6 +25,8 @@ var (
 	ErrStorageFull = errors.New("storage full")
 	// ErrIO: the operating system reported an I/O error.
 	ErrIO = errors.New("storage i/o error")
+	// ErrUnknownMedication: a dose names a medication that is not the patient's.
+	ErrUnknownMedication = errors.New("not one of the patient's medications")
 	// ErrSchemaTooNew: the database was migrated by a newer medjournal.
 	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 )

@@ -69,22 +69,6 @@ func (s *Store) Medication(ctx context.Context, patientID, id string) (*medjourn
 	return m, nil
 }
 
-// HasMedication says whether id is one of the patient's medications: one indexed read
-// outside any transaction, for checking a dose before it is written. Listing the whole
-// regimen for that was a tenth of the CPU of logging entries.
-func (s *Store) HasMedication(ctx context.Context, patientID, id string) (bool, error) {
-	s.readerStmts.prepareWanted(ctx)
-	var one int
-	err := s.readerStmts.queryRow(ctx, `SELECT 1 FROM medications WHERE id = ? AND patient_id = ?`, id, patientID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("look up medication %s: %w", id, err)
-	}
-	return true, nil
-}
-
 // ListMedications returns the patient's whole regimen, by display name.
 func (s *Store) ListMedications(ctx context.Context, patientID string) ([]*medjournalv1.Medication, error) {
 	var out []*medjournalv1.Medication
