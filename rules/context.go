@@ -2,6 +2,7 @@ package rules
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -98,6 +99,12 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 
 // within are the view's entries no farther than window from the trigger, either side.
 func (v *view) within(window time.Duration) []nearEntry {
+	lo, hi := v.withinRange(window)
+	return v.near[lo:hi]
+}
+
+// withinRange is within as indexes into v.near.
+func (v *view) withinRange(window time.Duration) (int, int) {
 	from, to := v.atNs-int64(window), v.atNs+int64(window)
 	lo, _ := slices.BinarySearchFunc(v.near, from, func(n nearEntry, t int64) int {
 		if n.at < t {
@@ -111,7 +118,7 @@ func (v *view) within(window time.Duration) []nearEntry {
 		}
 		return -1
 	})
-	return v.near[lo:hi]
+	return lo, hi
 }
 
 // labsByAnalyte groups the lab history, with a lab trigger added, by analyte: results up to
@@ -152,49 +159,93 @@ func (e *Engine) labsByAnalyte(in Input, at int64) []analyteResults {
 }
 
 // buildContext summarizes the journal around the trigger for rules with the given window.
-// Symptoms and vitals count from both sides of the trigger, since a patient may log an
-// earlier symptom late; labs count up to the trigger, as the history the trigger is read
-// against.
 func (e *Engine) buildContext(v *view, window time.Duration) *rulesv1.Context {
-	t := v.in.Trigger
-	c := &rulesv1.Context{
-		Entry:       t,
-		Symptoms:    map[string]int32{},
-		SymptomDays: map[string]int32{},
-		VitalMax:    map[string]float64{},
-		VitalMin:    map[string]float64{},
-		Labs:        map[string]*rulesv1.LabSummary{},
+	return e.buildContexts(v, []time.Duration{window})[window]
+}
+
+// buildContexts summarizes the journal around the trigger for rules with each of the given
+// windows. Symptoms and vitals count from both sides of the trigger, since a patient may log
+// an earlier symptom late; labs count up to the trigger, as the history the trigger is read
+// against. The windows nest around the trigger, so one pass outward from the narrowest
+// serves them all: each entry is added once, where a fever's rules (two days, two weeks,
+// four weeks) went over the nearest entries three times.
+func (e *Engine) buildContexts(v *view, windows []time.Duration) map[time.Duration]*rulesv1.Context {
+	windows = slices.Clone(windows)
+	slices.Sort(windows)
+	windows = slices.Compact(windows)
+	out := make(map[time.Duration]*rulesv1.Context, len(windows))
+	sum := newWindowSummary()
+	lo, hi := 0, 0 // v.near[lo:hi] is what sum holds
+	for i, w := range windows {
+		from, to := v.withinRange(w)
+		if i == 0 {
+			lo, hi = from, from
+		}
+		for _, n := range v.near[from:lo] {
+			sum.add(n, v.today)
+		}
+		for _, n := range v.near[hi:to] {
+			sum.add(n, v.today)
+		}
+		lo, hi = from, to
+		out[w] = e.contextOf(v, w, sum)
 	}
-	c.TriggerSymptom, c.TriggerVital, c.TriggerLab = e.triggerKeyOf(t).triggerFields()
-	days := map[string]map[localDay]bool{}
-	doses := map[string]int32{}
-	for _, n := range v.within(window) {
-		switch k := n.entry.GetKind().(type) {
-		case *medjournalv1.Entry_Symptom:
-			code := k.Symptom.GetCode()
-			c.Symptoms[code] = max(c.Symptoms[code], int32(k.Symptom.GetSeverity()))
-			if days[code] == nil {
-				days[code] = map[localDay]bool{}
-			}
-			days[code][n.day] = true
-		case *medjournalv1.Entry_Vital:
-			code, val := k.Vital.GetCode(), k.Vital.GetCanonicalValue()
-			if old, ok := c.VitalMax[code]; !ok || val > old {
-				c.VitalMax[code] = val
-			}
-			if old, ok := c.VitalMin[code]; !ok || val < old {
-				c.VitalMin[code] = val
-			}
-		case *medjournalv1.Entry_Dose:
-			if k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN && n.day == v.today {
-				doses[k.Dose.GetMedicationId()]++
-			}
+	return out
+}
+
+// windowSummary is what a window's entries add up to, kept while the window widens.
+type windowSummary struct {
+	symptoms           map[string]int32 // highest severity
+	symptomDays        map[string]map[localDay]bool
+	vitalMax, vitalMin map[string]float64
+	dosesToday         map[string]int32 // taken, by medication
+}
+
+func newWindowSummary() *windowSummary {
+	return &windowSummary{symptoms: map[string]int32{}, symptomDays: map[string]map[localDay]bool{},
+		vitalMax: map[string]float64{}, vitalMin: map[string]float64{}, dosesToday: map[string]int32{}}
+}
+
+func (s *windowSummary) add(n nearEntry, today localDay) {
+	switch k := n.entry.GetKind().(type) {
+	case *medjournalv1.Entry_Symptom:
+		code := k.Symptom.GetCode()
+		s.symptoms[code] = max(s.symptoms[code], int32(k.Symptom.GetSeverity()))
+		if s.symptomDays[code] == nil {
+			s.symptomDays[code] = map[localDay]bool{}
+		}
+		s.symptomDays[code][n.day] = true
+	case *medjournalv1.Entry_Vital:
+		code, val := k.Vital.GetCode(), k.Vital.GetCanonicalValue()
+		if old, ok := s.vitalMax[code]; !ok || val > old {
+			s.vitalMax[code] = val
+		}
+		if old, ok := s.vitalMin[code]; !ok || val < old {
+			s.vitalMin[code] = val
+		}
+	case *medjournalv1.Entry_Dose:
+		if k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN && n.day == today {
+			s.dosesToday[k.Dose.GetMedicationId()]++
 		}
 	}
-	for code, d := range days {
+}
+
+// contextOf is the context for rules with window, from the summary of its entries; the
+// maps are copies, since the summary goes on to wider windows.
+func (e *Engine) contextOf(v *view, window time.Duration, sum *windowSummary) *rulesv1.Context {
+	c := &rulesv1.Context{
+		Entry:       v.in.Trigger,
+		Symptoms:    maps.Clone(sum.symptoms),
+		SymptomDays: make(map[string]int32, len(sum.symptomDays)),
+		VitalMax:    maps.Clone(sum.vitalMax),
+		VitalMin:    maps.Clone(sum.vitalMin),
+		Labs:        map[string]*rulesv1.LabSummary{},
+	}
+	c.TriggerSymptom, c.TriggerVital, c.TriggerLab = e.triggerKeyOf(v.in.Trigger).triggerFields()
+	for code, d := range sum.symptomDays {
 		c.SymptomDays[code] = int32(len(d))
 	}
-	for _, n := range doses {
+	for _, n := range sum.dosesToday {
 		c.MaxDosesTakenToday = max(c.MaxDosesTakenToday, n)
 	}
 	e.summarizeLabs(c, v, window)

@@ -140,14 +140,24 @@ func TestViewContextMatchesReference(t *testing.T) {
 	for i := range 400 {
 		in := randomInput(rng, zones[i%len(zones)])
 		wide := e.newView(in, slices.Max(windows))
+		// Every window built in one pass outward, as an evaluation does; windows in a
+		// random order, some repeated, as the rules list them.
+		some := slices.Clone(windows)
+		rng.Shuffle(len(some), func(i, j int) { some[i], some[j] = some[j], some[i] })
+		some = append(some[:1+rng.IntN(len(some))], some[0])
+		together := e.buildContexts(wide, some)
 		for _, w := range windows {
-			// A view cut at the window itself, as when the rules evaluated all use it, and
-			// one prepared for the widest window must both give the reference context.
+			// A view cut at the window itself, as when the rules evaluated all use it, one
+			// prepared for the widest window, and the window among others must all give the
+			// reference context.
+			want := e.referenceContext(in, w)
 			for _, v := range []*view{wide, e.newView(in, w)} {
-				got, want := e.buildContext(v, w), e.referenceContext(in, w)
-				if !proto.Equal(got, want) {
+				if got := e.buildContext(v, w); !proto.Equal(got, want) {
 					t.Fatalf("case %d, window %v:\n view      %v\n reference %v", i, w, got, want)
 				}
+			}
+			if got, ok := together[w]; ok && !proto.Equal(got, want) {
+				t.Fatalf("case %d, window %v among %v:\n together  %v\n reference %v", i, w, some, got, want)
 			}
 		}
 	}

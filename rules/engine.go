@@ -161,17 +161,22 @@ func (e *Engine) evaluate(in Input, rules []*compiledRule) ([]Finding, error) {
 	if len(rules) == 0 {
 		return nil, nil
 	}
-	contexts := map[time.Duration]cel.Activation{} // rules share windows: build each once
 	view := e.newView(in, widestWindow(rules))
+	windows := make([]time.Duration, len(rules))
+	for i, r := range rules {
+		windows[i] = r.window
+	}
+	contexts := e.buildContexts(view, windows) // rules share windows: one context each
+	activations := map[time.Duration]cel.Activation{}
 	var out []Finding
 	for _, r := range rules {
-		vars, ok := contexts[r.window]
+		vars, ok := activations[r.window]
 		if !ok {
 			var err error
-			if vars, err = e.activation(e.buildContext(view, r.window)); err != nil {
+			if vars, err = e.activation(contexts[r.window]); err != nil {
 				return nil, fmt.Errorf("rules: context: %w", err)
 			}
-			contexts[r.window] = vars
+			activations[r.window] = vars
 		}
 		matched, err := evalBool(r.condition, vars)
 		if err != nil {

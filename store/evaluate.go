@@ -213,8 +213,10 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 	if err == nil {
 		// The context is the journal at pre.version; evaluating it needs no database.
 		in := pc.input(e, s.evaluator.Window, s.evaluator.LabLookback)
-		// The entry is not stored yet: place it in its own journal window.
-		in.Recent = insertSorted(in.Recent, e)
+		// The entry is not stored yet: place it in its own journal window, in the room
+		// input leaves for it (Recent is input's own slice, not the cached one).
+		i, _ := slices.BinarySearchFunc(in.Recent, e, compareEntries)
+		in.Recent = slices.Insert(in.Recent, i, e)
 		pre.findings, err = s.evaluator.Evaluate(in)
 	}
 	if err != nil {

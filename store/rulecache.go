@@ -208,7 +208,7 @@ func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback
 	// Both lists are in time order: the window is a slice of each, found by binary search
 	// rather than by converting the time of every entry a busy patient has cached.
 	recent := between(pc.entries, millis(at.Add(-window)), millis(at.Add(window)))
-	in.Recent = make([]*medjournalv1.Entry, 0, len(recent))
+	in.Recent = make([]*medjournalv1.Entry, 0, len(recent)+1) // room for an unstored trigger
 	for _, e := range recent {
 		if e.GetDose() != nil {
 			if t := millis(e.GetOccurredTime().AsTime()); t < doseLo || t > doseHi {
