@@ -10,6 +10,7 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	mj "github.com/medjournal/medjournal/gen/medjournal/v1/medjournalv1connect"
@@ -386,6 +387,45 @@ func TestListRulesPublishesSources(t *testing.T) {
 		}
 		if len(resp.Rules) < 40 || len(categories) < 12 {
 			t.Errorf("%d rules over %d categories", len(resp.Rules), len(categories))
+		}
+	})
+}
+
+// TestDoubleDoseFlaggedRecentOrBackDated: a second dose of once-daily upadacitinib on one
+// day raises the double-dose flag, whether the day is this week (evaluated from the
+// patient's cached journal) or two months back (read for that dose alone, within the
+// rule's own day); a dose on the next day raises nothing.
+func TestDoubleDoseFlaggedRecentOrBackDated(t *testing.T) {
+	env := apitest.Start(t)
+	now := env.Clock.Now()
+	forEachProtocol(t, env, func(t *testing.T, c *apitest.Client) {
+		for name, day := range map[string]time.Time{"recent": now.AddDate(0, 0, -2), "back-dated": now.AddDate(0, -2, 0)} {
+			t.Run(name, func(t *testing.T) {
+				p := newPatient(t, c, "Double"+strings.ReplaceAll(name, "-", ""))
+				med := p.addMedication(t, "upadacitinib")
+				morning := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, time.UTC)
+				doubleDoseFlags := func(e *medjournalv1.Entry) int {
+					n := 0
+					for _, id := range e.GetFlagIds() {
+						if p.flag(t, id).GetRuleId() == "other.double_dose" {
+							n++
+						}
+					}
+					return n
+				}
+				taken := func(at time.Time) *medjournalv1.Entry {
+					return p.createEntry(t, dose(timestamppb.New(at), med.Id, medjournalv1.DoseStatus_DOSE_STATUS_TAKEN))
+				}
+				if n := doubleDoseFlags(taken(morning)); n != 0 {
+					t.Fatalf("the day's first dose raised %d double-dose flags", n)
+				}
+				if n := doubleDoseFlags(taken(morning.Add(8 * time.Hour))); n != 1 {
+					t.Fatalf("the day's second dose raised %d double-dose flags, want 1", n)
+				}
+				if n := doubleDoseFlags(taken(morning.Add(24 * time.Hour))); n != 0 {
+					t.Errorf("the next day's dose raised %d double-dose flags", n)
+				}
+			})
 		}
 	})
 }
