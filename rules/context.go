@@ -158,11 +158,6 @@ func (e *Engine) labsByAnalyte(in Input, at int64) []analyteResults {
 	return out
 }
 
-// buildContext summarizes the journal around the trigger for rules with the given window.
-func (e *Engine) buildContext(v *view, window time.Duration) *rulesv1.Context {
-	return e.buildContexts(v, []time.Duration{window})[window]
-}
-
 // buildContexts summarizes the journal around the trigger for rules with each of the given
 // windows. Symptoms and vitals count from both sides of the trigger, since a patient may log
 // an earlier symptom late; labs count up to the trigger, as the history the trigger is read

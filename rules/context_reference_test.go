@@ -16,7 +16,7 @@ import (
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 )
 
-// referenceContext is buildContext as it was before views: straight from the definition,
+// referenceContext is the context (buildContexts) as it was built before views: straight from the definition,
 // one pass over the raw entries per window. It is kept as the oracle the faster version is
 // checked against.
 //
@@ -152,7 +152,7 @@ func TestViewContextMatchesReference(t *testing.T) {
 			// reference context.
 			want := e.referenceContext(in, w)
 			for _, v := range []*view{wide, e.newView(in, w)} {
-				if got := e.buildContext(v, w); !proto.Equal(got, want) {
+				if got := e.buildContexts(v, []time.Duration{w})[w]; !proto.Equal(got, want) {
 					t.Fatalf("case %d, window %v:\n view      %v\n reference %v", i, w, got, want)
 				}
 			}

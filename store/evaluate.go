@@ -197,9 +197,11 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 			// A recent trigger loads the patient's recent journal, for the next entries
 			// too; a back-dated one only its own windows, leaving the cache as it is.
 			forCache := isRecent(at, s.now())
-			r := s.triggerRange(e)
+			var r journalRange
 			if forCache {
 				r = s.recentRange(at)
+			} else {
+				r = s.triggerRange(e)
 			}
 			if pc, err = s.loadPatientContext(ctx, tx, patientID, pre.version, r); err != nil {
 				return err

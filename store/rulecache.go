@@ -144,13 +144,11 @@ type journalRange struct {
 }
 
 // recentRange covers what the rules need for any trigger between lateLogging ago and now
-// (and at itself), with margin: what a cached context holds for the patient's next entries.
+// (and at, a recent trigger, which may lie up to an hour ahead), with margin: what a cached
+// context holds for the patient's next entries.
 func (s *Store) recentRange(at time.Time) journalRange {
 	w := s.evaluator.Window + cacheMargin
 	lo, hi := s.now().Add(-lateLogging), s.now()
-	if at.Before(lo) {
-		lo = at
-	}
 	if at.After(hi) {
 		hi = at
 	}
