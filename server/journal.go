@@ -101,7 +101,7 @@ func (s *journalService) CreateEntry(ctx context.Context, req *medjournalv1.Crea
 		return nil, err
 	}
 	e := proto.Clone(req.GetEntry()).(*medjournalv1.Entry)
-	if err := s.checkEntry(ctx, patientID, e, "entry", nil); err != nil {
+	if err := s.checkEntry(e, "entry", nil); err != nil {
 		return nil, err
 	}
 	out, _, err := s.store.CreateEntry(ctx, patientID, e)
@@ -167,7 +167,7 @@ func (s *journalService) UpdateEntry(ctx context.Context, req *medjournalv1.Upda
 		if err := s.validateMerged("entry", e); err != nil {
 			return err
 		}
-		return s.checkEntry(ctx, patientID, e, "entry", nil)
+		return s.checkEntry(e, "entry", nil)
 	})
 	if err != nil {
 		return nil, s.entryWriteError(ctx, "update entry", "entry", req.GetEntry(), err)
@@ -253,7 +253,7 @@ func (s *journalService) Sync(ctx context.Context, req *medjournalv1.SyncRequest
 	upserts := make([]*medjournalv1.Entry, len(req.GetUpserts()))
 	for i, e := range req.GetUpserts() {
 		upserts[i] = proto.Clone(e).(*medjournalv1.Entry)
-		if err := s.checkEntry(ctx, patientID, upserts[i], fmt.Sprintf("upserts[%d]", i), meds); err != nil {
+		if err := s.checkEntry(upserts[i], fmt.Sprintf("upserts[%d]", i), meds); err != nil {
 			return nil, err
 		}
 	}
@@ -279,21 +279,14 @@ func (s *journalService) Sync(ctx context.Context, req *medjournalv1.SyncRequest
 // checkEntry validates and normalizes an entry for the patient's journal: catalog codes,
 // units and plausible values (package journal), and a dose's medication being one of the
 // patient's. meds, when given, is the patient's medication ids, read once per batch.
-func (s *Server) checkEntry(ctx context.Context, patientID string, e *medjournalv1.Entry, field string, meds map[string]bool) error {
+func (s *Server) checkEntry(e *medjournalv1.Entry, field string, meds map[string]bool) error {
 	if err := s.fieldError(journal.NormalizeEntry(s.catalog, e, field, s.cfg.Now())); err != nil {
 		return err
 	}
-	dose := e.GetDose()
-	if dose == nil {
-		return nil
-	}
-	if meds == nil {
-		// A single entry: the store checks its medication in the write itself
-		// (store.ErrUnknownMedication, answered by entryWriteError).
-		return nil
-	}
-	if !meds[dose.GetMedicationId()] {
-		return invalidArgument(field+".dose.medication_id", "%s is not one of your medications; add it with CreateMedication first", dose.GetMedicationId())
+	// A single entry (meds nil) has its medication checked by the store, in the write
+	// itself (store.ErrUnknownMedication, answered by entryWriteError).
+	if dose := e.GetDose(); dose != nil && meds != nil && !meds[dose.GetMedicationId()] {
+		return unknownMedication(field, dose.GetMedicationId())
 	}
 	return nil
 }
@@ -302,10 +295,13 @@ func (s *Server) checkEntry(ctx context.Context, patientID string, e *medjournal
 // medication is not the patient's is invalid_argument naming the medication field.
 func (s *Server) entryWriteError(ctx context.Context, op, field string, e *medjournalv1.Entry, err error) error {
 	if errors.Is(err, store.ErrUnknownMedication) {
-		return invalidArgument(field+".dose.medication_id", "%s is not one of your medications; add it with CreateMedication first",
-			e.GetDose().GetMedicationId())
+		return unknownMedication(field, e.GetDose().GetMedicationId())
 	}
 	return s.toConnectError(ctx, op, err)
+}
+
+func unknownMedication(field, medicationID string) error {
+	return invalidArgument(field+".dose.medication_id", "%s is not one of your medications; add it with CreateMedication first", medicationID)
 }
 
 func (s *Server) medicationIDs(ctx context.Context, patientID string) (map[string]bool, error) {
