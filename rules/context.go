@@ -2,7 +2,6 @@ package rules
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -19,14 +18,21 @@ import (
 // profile of CreateEntry showed as the engine's largest cost. A phone that logs a heart
 // rate every few minutes puts hundreds of entries in a window, so the view keeps them in
 // time order, where each window is one binary search away, rather than sorting them.
+// The entries and the lab history are prepared on first use (nearby, labHistory): a
+// trigger that no rule's condition matches on its own values needs neither.
 type view struct {
-	in    Input
-	at    time.Time
-	atNs  int64     // at in Unix nanoseconds, as nearEntry.at
-	local time.Time // at in the patient's time zone
-	today localDay
-	near  []nearEntry      // in.Recent within the horizon, oldest first
-	labs  []analyteResults // lab results up to the trigger, by analyte
+	e       *Engine
+	in      Input
+	horizon time.Duration
+	at      time.Time
+	atNs    int64 // at in Unix nanoseconds, as nearEntry.at
+	loc     *time.Location
+	local   time.Time // at in the patient's time zone
+	today   localDay
+	near    []nearEntry      // in.Recent within the horizon, oldest first; see nearby
+	labs    []analyteResults // lab results up to the trigger, by analyte; see labHistory
+	// nearReady and labsReady say whether near and labs are prepared.
+	nearReady, labsReady bool
 }
 
 // nearEntry is a recent entry with its time and, for symptoms and doses (the kinds
@@ -73,10 +79,21 @@ type labResult struct {
 func (e *Engine) newView(in Input, horizon time.Duration) *view {
 	at := in.Trigger.GetOccurredTime().AsTime()
 	loc := e.patientLocation(in.Patient)
-	v := &view{in: in, at: at, atNs: unixNanos(in.Trigger.GetOccurredTime()), local: at.In(loc), near: make([]nearEntry, 0, len(in.Recent))}
+	v := &view{e: e, in: in, horizon: horizon, at: at, atNs: unixNanos(in.Trigger.GetOccurredTime()), loc: loc, local: at.In(loc)}
 	v.today = dayOf(v.local)
-	from, to := v.atNs-int64(horizon), v.atNs+int64(horizon)
-	for _, entry := range in.Recent {
+	return v
+}
+
+// nearby are the recent entries within the horizon, oldest first, with the local day of
+// each symptom and dose.
+func (v *view) nearby() []nearEntry {
+	if v.nearReady {
+		return v.near
+	}
+	v.nearReady = true
+	v.near = make([]nearEntry, 0, len(v.in.Recent))
+	from, to := v.atNs-int64(v.horizon), v.atNs+int64(v.horizon)
+	for _, entry := range v.in.Recent {
 		when := unixNanos(entry.GetOccurredTime())
 		if when < from || when > to {
 			continue
@@ -84,7 +101,7 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 		n := nearEntry{entry: entry, at: when}
 		switch entry.GetKind().(type) {
 		case *medjournalv1.Entry_Symptom, *medjournalv1.Entry_Dose:
-			n.day = dayOf(time.Unix(0, when).In(loc))
+			n.day = dayOf(time.Unix(0, when).In(v.loc))
 		}
 		v.near = append(v.near, n)
 	}
@@ -93,26 +110,35 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 	if !slices.IsSortedFunc(v.near, byTime) {
 		slices.SortStableFunc(v.near, byTime)
 	}
-	v.labs = e.labsByAnalyte(in, v.atNs)
-	return v
+	return v.near
+}
+
+// labHistory is the lab history up to the trigger, by analyte (labsByAnalyte).
+func (v *view) labHistory() []analyteResults {
+	if !v.labsReady {
+		v.labsReady = true
+		v.labs = v.e.labsByAnalyte(v.in, v.atNs)
+	}
+	return v.labs
 }
 
 // within are the view's entries no farther than window from the trigger, either side.
 func (v *view) within(window time.Duration) []nearEntry {
 	lo, hi := v.withinRange(window)
-	return v.near[lo:hi]
+	return v.nearby()[lo:hi]
 }
 
 // withinRange is within as indexes into v.near.
 func (v *view) withinRange(window time.Duration) (int, int) {
 	from, to := v.atNs-int64(window), v.atNs+int64(window)
-	lo, _ := slices.BinarySearchFunc(v.near, from, func(n nearEntry, t int64) int {
+	near := v.nearby()
+	lo, _ := slices.BinarySearchFunc(near, from, func(n nearEntry, t int64) int {
 		if n.at < t {
 			return -1
 		}
 		return 1
 	})
-	hi, _ := slices.BinarySearchFunc(v.near, to, func(n nearEntry, t int64) int {
+	hi, _ := slices.BinarySearchFunc(near, to, func(n nearEntry, t int64) int {
 		if n.at > t {
 			return 1
 		}
@@ -158,36 +184,6 @@ func (e *Engine) labsByAnalyte(in Input, at int64) []analyteResults {
 	return out
 }
 
-// buildContexts summarizes the journal around the trigger for rules with each of the given
-// windows. Symptoms and vitals count from both sides of the trigger, since a patient may log
-// an earlier symptom late; labs count up to the trigger, as the history the trigger is read
-// against. The windows nest around the trigger, so one pass outward from the narrowest
-// serves them all: each entry is added once, where a fever's rules (two days, two weeks,
-// four weeks) went over the nearest entries three times.
-func (e *Engine) buildContexts(v *view, windows []time.Duration) map[time.Duration]*rulesv1.Context {
-	windows = slices.Clone(windows)
-	slices.Sort(windows)
-	windows = slices.Compact(windows)
-	out := make(map[time.Duration]*rulesv1.Context, len(windows))
-	sum := newWindowSummary()
-	lo, hi := 0, 0 // v.near[lo:hi] is what sum holds
-	for i, w := range windows {
-		from, to := v.withinRange(w)
-		if i == 0 {
-			lo, hi = from, from
-		}
-		for _, n := range v.near[from:lo] {
-			sum.add(n, v.today)
-		}
-		for _, n := range v.near[hi:to] {
-			sum.add(n, v.today)
-		}
-		lo, hi = from, to
-		out[w] = e.contextOf(v, w, sum)
-	}
-	return out
-}
-
 // windowSummary is what a window's entries add up to, kept while the window widens.
 type windowSummary struct {
 	symptoms           map[string]int32 // highest severity
@@ -225,33 +221,10 @@ func (s *windowSummary) add(n nearEntry, today localDay) {
 	}
 }
 
-// contextOf is the context for rules with window, from the summary of its entries; the
-// maps are copies, since the summary goes on to wider windows.
-func (e *Engine) contextOf(v *view, window time.Duration, sum *windowSummary) *rulesv1.Context {
-	c := &rulesv1.Context{
-		Entry:       v.in.Trigger,
-		Symptoms:    maps.Clone(sum.symptoms),
-		SymptomDays: make(map[string]int32, len(sum.symptomDays)),
-		VitalMax:    maps.Clone(sum.vitalMax),
-		VitalMin:    maps.Clone(sum.vitalMin),
-		Labs:        map[string]*rulesv1.LabSummary{},
-	}
-	c.TriggerSymptom, c.TriggerVital, c.TriggerLab = e.triggerKeyOf(v.in.Trigger).triggerFields()
-	for code, d := range sum.symptomDays {
-		c.SymptomDays[code] = int32(len(d))
-	}
-	for _, n := range sum.dosesToday {
-		c.MaxDosesTakenToday = max(c.MaxDosesTakenToday, n)
-	}
-	e.summarizeLabs(c, v, window)
-	e.describePatient(c, v.in, v.local)
-	return c
-}
-
 // summarizeLabs fills c.Labs from the lab history up to the trigger: an analyte appears
 // when it has a result within the window; its previous result and baseline may be older.
 func (e *Engine) summarizeLabs(c *rulesv1.Context, v *view, window time.Duration) {
-	for _, a := range v.labs {
+	for _, a := range v.labHistory() {
 		results := a.results
 		last := results[len(results)-1]
 		if v.atNs-last.at > int64(window) {

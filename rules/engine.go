@@ -158,6 +158,12 @@ func (e *Engine) Evaluate(in Input) ([]Finding, error) {
 }
 
 func (e *Engine) evaluate(in Input, rules []*compiledRule) ([]Finding, error) {
+	return e.evaluateFilled(in, rules, triggerPart)
+}
+
+// evaluateFilled is evaluate with the given context parts filled before any condition
+// runs, rather than when one first reads them; tests check that it makes no difference.
+func (e *Engine) evaluateFilled(in Input, rules []*compiledRule, parts contextPart) ([]Finding, error) {
 	if len(rules) == 0 {
 		return nil, nil
 	}
@@ -166,15 +172,16 @@ func (e *Engine) evaluate(in Input, rules []*compiledRule) ([]Finding, error) {
 	for i, r := range rules {
 		windows[i] = r.window
 	}
-	contexts := e.buildContexts(view, windows) // rules share windows: one context each
+	contexts := e.newContexts(view, windows) // rules share windows: one context each
+	contexts.fill(parts)
 	activations := map[time.Duration]cel.Activation{}
 	var out []Finding
 	for _, r := range rules {
 		vars, ok := activations[r.window]
 		if !ok {
 			var err error
-			if vars, err = e.activation(contexts[r.window]); err != nil {
-				return nil, fmt.Errorf("rules: context: %w", err)
+			if vars, err = contexts.activation(r.window); err != nil {
+				return nil, err
 			}
 			activations[r.window] = vars
 		}
@@ -215,6 +222,9 @@ func contextFieldTypes() (map[string]*types.FieldType, error) {
 	out := map[string]*types.FieldType{}
 	for i := range desc.Fields().Len() {
 		name := desc.Fields().Get(i).TextName()
+		if _, ok := contextPartOf[name]; !ok {
+			return nil, fmt.Errorf("rules: context field %s belongs to no part (contextPartOf)", name)
+		}
 		ft, ok := reg.FindStructFieldType(string(desc.FullName()), name)
 		if !ok {
 			return nil, fmt.Errorf("rules: context field %s has no CEL type", name)
@@ -222,19 +232,6 @@ func contextFieldTypes() (map[string]*types.FieldType, error) {
 		out[name] = ft
 	}
 	return out, nil
-}
-
-// activation exposes the context's fields as the conditions' top-level variables.
-func (e *Engine) activation(ctx *rulesv1.Context) (cel.Activation, error) {
-	vars := make(map[string]any, len(e.contextFields))
-	for name, ft := range e.contextFields {
-		v, err := ft.GetFrom(ctx)
-		if err != nil {
-			return nil, err
-		}
-		vars[name] = v
-	}
-	return cel.NewActivation(vars)
 }
 
 func evalBool(prg cel.Program, vars any) (bool, error) {
