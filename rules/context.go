@@ -85,32 +85,47 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 }
 
 // nearby are the recent entries within the horizon, oldest first, with the local day of
-// each symptom and dose.
+// each symptom and dose. The trigger is among them whether or not Recent holds it.
 func (v *view) nearby() []nearEntry {
 	if v.nearReady {
 		return v.near
 	}
 	v.nearReady = true
-	v.near = make([]nearEntry, 0, len(v.in.Recent))
+	v.near = make([]nearEntry, 0, len(v.in.Recent)+1)
 	from, to := v.atNs-int64(v.horizon), v.atNs+int64(v.horizon)
+	hasTrigger := false
 	for _, entry := range v.in.Recent {
 		when := unixNanos(entry.GetOccurredTime())
 		if when < from || when > to {
 			continue
 		}
-		n := nearEntry{entry: entry, at: when}
-		switch entry.GetKind().(type) {
-		case *medjournalv1.Entry_Symptom, *medjournalv1.Entry_Dose:
-			n.day = dayOf(time.Unix(0, when).In(v.loc))
-		}
-		v.near = append(v.near, n)
+		// The trigger is in Recent only at its own time: compare ids only then.
+		hasTrigger = hasTrigger || (when == v.atNs && entry.GetId() == v.in.Trigger.GetId())
+		v.near = append(v.near, v.nearEntry(entry, when))
 	}
 	// The store hands the journal over oldest first; sort only what is not.
 	byTime := func(a, b nearEntry) int { return cmp.Compare(a.at, b.at) }
 	if !slices.IsSortedFunc(v.near, byTime) {
 		slices.SortStableFunc(v.near, byTime)
 	}
+	if !hasTrigger {
+		// Where the store would have it once stored: after entries at the same time
+		// with a lower id.
+		i, _ := slices.BinarySearchFunc(v.near, v.in.Trigger, func(n nearEntry, t *medjournalv1.Entry) int {
+			return cmp.Or(cmp.Compare(n.at, v.atNs), cmp.Compare(n.entry.GetId(), t.GetId()))
+		})
+		v.near = slices.Insert(v.near, i, v.nearEntry(v.in.Trigger, v.atNs))
+	}
 	return v.near
+}
+
+func (v *view) nearEntry(entry *medjournalv1.Entry, at int64) nearEntry {
+	n := nearEntry{entry: entry, at: at}
+	switch entry.GetKind().(type) {
+	case *medjournalv1.Entry_Symptom, *medjournalv1.Entry_Dose:
+		n.day = dayOf(time.Unix(0, at).In(v.loc))
+	}
+	return n
 }
 
 // labHistory is the lab history up to the trigger, by analyte (labsByAnalyte).

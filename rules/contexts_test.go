@@ -59,3 +59,35 @@ func TestContextPartsFilledOnDemandFindTheSame(t *testing.T) {
 func sameFinding(a, b Finding) bool {
 	return proto.Equal(a.Rule, b.Rule) && a.Urgency == b.Urgency && slices.Equal(a.Evidence, b.Evidence)
 }
+
+// TestTriggerLeftOutOfRecent: the store evaluates an entry before storing it, with the
+// entry not in Recent; every rule must find what it finds once the entry is stored.
+func TestTriggerLeftOutOfRecent(t *testing.T) {
+	e := loadEngine(t)
+	rng := rand.New(rand.NewPCG(13, 17))
+	found := 0
+	for i := range 2000 {
+		in := randomInput(rng, "Europe/Berlin")
+		in.Medications = in.Medications[:1] // upadacitinib alone, so double doses count
+		stored, err := e.evaluate(in, e.rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unstored := in
+		unstored.Recent = slices.DeleteFunc(slices.Clone(in.Recent), func(r *medjournalv1.Entry) bool { return r == in.Trigger })
+		if len(unstored.Recent) == len(in.Recent) {
+			t.Fatalf("case %d: the trigger was not in Recent", i)
+		}
+		got, err := e.evaluate(unstored, e.rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(got, stored, sameFinding) {
+			t.Fatalf("case %d, trigger %v:\n left out %v\n stored   %v", i, in.Trigger, got, stored)
+		}
+		found += len(stored)
+	}
+	if found == 0 {
+		t.Fatal("no rule matched: the comparison shows nothing")
+	}
+}

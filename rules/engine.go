@@ -30,7 +30,7 @@ const LabLookback = 400 * 24 * time.Hour
 // time, so an evaluation costs the same however long the journal is.
 type Input struct {
 	Trigger     *medjournalv1.Entry   // the entry created or changed
-	Recent      []*medjournalv1.Entry // live entries within Window of the trigger, either side
+	Recent      []*medjournalv1.Entry // live entries within Window of the trigger, either side; the trigger may be left out, as when it is not stored yet
 	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger
 	Medications []*medjournalv1.Medication
 	Patient     *medjournalv1.Account

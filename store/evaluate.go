@@ -24,7 +24,7 @@ type Finding struct {
 // list is bounded by time, so evaluating costs the same however long the journal is.
 type EvalInput struct {
 	Trigger     *medjournalv1.Entry
-	Recent      []*medjournalv1.Entry // live symptoms, vitals and labs within Window of the trigger, both sides, and doses of its day; oldest first
+	Recent      []*medjournalv1.Entry // live entries other than notes within Window of the trigger, both sides, oldest first; a trigger not yet stored is not among them
 	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger, oldest first
 	Medications []*medjournalv1.Medication
 	Patient     *medjournalv1.Account
@@ -69,9 +69,6 @@ func WithEvaluator(e Evaluator) Option {
 // for live delivery to watching clinicians. fn runs on the writer's goroutine and must
 // not block. Set it before the store is used.
 func (s *Store) SetFlagListener(fn func([]FlagChange)) { s.flagListener = fn }
-
-// doseWindow covers the trigger's local day in any time zone.
-const doseWindow = 38 * time.Hour
 
 // ruleEntryColumns are entryColumns without the flag ids, which rules never read.
 const ruleEntryColumns = `id, patient_id, body, occurred_time, create_time, update_time, delete_time, change_seq, NULL`
@@ -213,13 +210,9 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 		})
 	}
 	if err == nil {
-		// The context is the journal at pre.version; evaluating it needs no database.
-		in := pc.input(e, s.evaluator.Window, s.evaluator.LabLookback)
-		// The entry is not stored yet: place it in its own journal window, in the room
-		// input leaves for it (Recent is input's own slice, not the cached one).
-		i, _ := slices.BinarySearchFunc(in.Recent, e, compareEntries)
-		in.Recent = slices.Insert(in.Recent, i, e)
-		pre.findings, err = s.evaluator.Evaluate(in)
+		// The context is the journal at pre.version; evaluating it needs no database. The
+		// entry is not stored yet, so it is not in Recent: the rules place it themselves.
+		pre.findings, err = s.evaluator.Evaluate(pc.input(e, s.evaluator.Window, s.evaluator.LabLookback))
 	}
 	if err != nil {
 		return nil, err

@@ -13,9 +13,10 @@ import (
 )
 
 // pairRule stands in for a rule that needs two entries together: it matches when the
-// journal window holds both a cough and breathlessness.
+// journal window, with the trigger (which Recent leaves out before it is stored), holds
+// both a cough and breathlessness.
 func pairRule(in EvalInput) ([]Finding, error) {
-	var codes []string
+	codes := []string{in.Trigger.GetSymptom().GetCode()}
 	for _, e := range in.Recent {
 		codes = append(codes, e.GetSymptom().GetCode())
 	}

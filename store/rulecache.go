@@ -196,24 +196,16 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 	return pc, nil
 }
 
-// input selects what the rules read for trigger: symptoms, vitals and labs within the
-// window on either side, doses only near the trigger's own day (for the day's dose count),
-// notes never; lab history up to the trigger for baselines and repeat tests.
+// input selects what the rules read for trigger: entries within the window on either
+// side, notes never; lab history up to the trigger for baselines and repeat tests. Both
+// are slices of the context's own lists, found by binary search, so selecting costs the
+// same however busy the patient's journal is; the rules count doses of the trigger's day
+// only, whatever else Recent holds.
 func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration) EvalInput {
 	at := trigger.GetOccurredTime().AsTime()
-	doseLo, doseHi := millis(at.Add(-doseWindow)), millis(at.Add(doseWindow))
 	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient}
-	// Both lists are in time order: the window is a slice of each, found by binary search
-	// rather than by converting the time of every entry a busy patient has cached.
-	recent := between(pc.entries, millis(at.Add(-window)), millis(at.Add(window)))
-	in.Recent = make([]*medjournalv1.Entry, 0, len(recent)+1) // room for an unstored trigger
-	for _, e := range recent {
-		if e.GetDose() != nil {
-			if t := millis(e.GetOccurredTime().AsTime()); t < doseLo || t > doseHi {
-				continue
-			}
-		}
-		in.Recent = append(in.Recent, e)
+	if recent := between(pc.entries, millis(at.Add(-window)), millis(at.Add(window))); len(recent) > 0 {
+		in.Recent = recent
 	}
 	if labs := between(pc.labs, millis(at.Add(-labLookback)), millis(at)); len(labs) > 0 {
 		in.LabHistory = labs
