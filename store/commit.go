@@ -93,15 +93,20 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 	}
 	committed := 0
 	seqs := &changeSeqs{}
+	creates := groupCreates{}
 	for _, w := range group {
 		if err := w.ctx.Err(); err != nil {
 			w.err = err
 			continue
 		}
-		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true, ruleCache: s.ruleCache}
+		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true,
+			ruleCache: s.ruleCache, groupCreates: creates}
 		w.err = runInSavepoint(w.ctx, sqlTx, func() error { return w.fn(w.tx) })
 		if w.err == nil {
 			committed++
+			for patientID, created := range w.tx.created {
+				creates[patientID] = append(creates[patientID], created...)
+			}
 		}
 	}
 	if committed == 0 {

@@ -101,13 +101,12 @@ func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e
 	var flagIDs []string
 	if fresh {
 		flagIDs, err = s.recordFindings(ctx, tx, patientID, out, pre.findings)
-		// The insert bumped the version by one: the cached context stays current.
-		before := version - 1
-		tx.afterCommit = append(tx.afterCommit, func() { s.ruleCache.committed(patientID, before, before+1, out) })
 	} else {
-		flagIDs, err = s.evaluate(ctx, tx, patientID, out)
-		tx.afterCommit = append(tx.afterCommit, func() { s.ruleCache.forget(patientID) })
+		flagIDs, err = s.evaluateCreated(ctx, tx, patientID, out, version)
 	}
+	tx.recordCreated(patientID, version, out)
+	// The cached context follows the insert if it was current just before it.
+	tx.afterCommit = append(tx.afterCommit, func() { s.ruleCache.committed(patientID, version-1, version, out) })
 	out.FlagIds = flagIDs
 	return out, true, err
 }

@@ -100,6 +100,28 @@ func (s *Store) evaluate(ctx context.Context, tx *Tx, patientID string, trigger 
 	return s.recordFindings(ctx, tx, patientID, trigger, findings)
 }
 
+// evaluateCreated evaluates an entry the writer just inserted, taking the journal to
+// version, when no pre-evaluation holds for it. Another write of the patient came between
+// the pre-evaluation and this one: most often a create from another device in the same
+// group, or in the group just before. The cached context, extended by the creates since
+// (contextAt), is then the journal just before this insert, and evaluating it reads no
+// SQLite in the writer, which every write waits for; otherwise the window is read here.
+func (s *Store) evaluateCreated(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry, version journalVersion) ([]string, error) {
+	if !s.mayMatch(e) {
+		return nil, nil
+	}
+	pc := s.ruleCache.contextAt(patientID, version-1, e.GetOccurredTime().AsTime(), s.evaluator.Window, s.evaluator.LabLookback,
+		tx.createdSince(patientID))
+	if pc == nil {
+		return s.evaluate(ctx, tx, patientID, e)
+	}
+	findings, err := s.evaluator.Evaluate(pc.input(e, s.evaluator.Window, s.evaluator.LabLookback))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate entry %s: %w", e.GetId(), err)
+	}
+	return s.recordFindings(ctx, tx, patientID, e, findings)
+}
+
 func (s *Store) recordFindings(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry, findings []Finding) ([]string, error) {
 	var flagIDs []string
 	for _, f := range findings {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -32,14 +33,19 @@ func pairRule(in EvalInput) ([]Finding, error) {
 // either is stored, each miss the other; the writer must notice the second one's
 // snapshot is stale and evaluate it again, so the pair is flagged. Recent entries are
 // evaluated from the patient's cached context, back-dated ones from a read of their own.
+// The writer evaluates again from the cache extended by the first entry when that one was
+// stored in an earlier group, earlier in its group (as when a phone and a browser send
+// together) or earlier in the same write (a Sync batch), and from SQLite otherwise.
 func TestStalePreEvaluationIsRedone(t *testing.T) {
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	for name, now := range map[string]time.Time{"recent": at.Add(time.Hour), "back-dated": at.AddDate(0, 3, 0)} {
-		t.Run(name, func(t *testing.T) { testStalePreEvaluationIsRedone(t, at, now) })
+		for _, how := range []string{"separate groups", "one group", "one write"} {
+			t.Run(name+", "+how, func(t *testing.T) { testStalePreEvaluationIsRedone(t, at, now, how) })
+		}
 	}
 }
 
-func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time) {
+func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string) {
 	ctx := context.Background()
 	s, _ := openTemp(t, WithClock(func() time.Time { return now }),
 		WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
@@ -64,14 +70,35 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time) {
 		t.Fatalf("context cached: %v, want %v", cached, isRecent(at, now))
 	}
 	var flagged []string
-	for _, w := range []struct {
-		e   *medjournalv1.Entry
-		pre *preEvaluation
-	}{{a, preA}, {b, preB}} {
-		err := s.write(ctx, func(tx *Tx) error {
-			out, _, err := s.createEntryWith(ctx, tx, p, w.e, w.pre)
+	create := func(e *medjournalv1.Entry, pre *preEvaluation) func(*Tx) error {
+		return func(tx *Tx) error {
+			out, _, err := s.createEntryWith(ctx, tx, p, e, pre)
 			flagged = append(flagged, out.GetFlagIds()...)
 			return err
+		}
+	}
+	switch how {
+	case "separate groups":
+		for _, fn := range []func(*Tx) error{create(a, preA), create(b, preB)} {
+			if err := s.write(ctx, fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+	case "one group":
+		// The commit loop is idle between writes; run a group of two on it directly.
+		group := []*pendingWrite{{ctx: ctx, fn: create(a, preA), done: make(chan error, 1)}, {ctx: ctx, fn: create(b, preB), done: make(chan error, 1)}}
+		s.commits.commit(group)
+		for _, w := range group {
+			if err := <-w.done; err != nil {
+				t.Fatal(err)
+			}
+		}
+	case "one write":
+		err := s.write(ctx, func(tx *Tx) error {
+			if err := create(a, preA)(tx); err != nil {
+				return err
+			}
+			return create(b, preB)(tx)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -79,6 +106,63 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time) {
 	}
 	if len(flagged) != 1 {
 		t.Fatalf("flags raised: %v; want the pair flagged once the second entry is stored", flagged)
+	}
+	// The cache followed both entries.
+	if pc := s.ruleCache.byPatient[p]; isRecent(at, now) && (pc == nil || len(pc.entries) != 2) {
+		t.Fatalf("cached context after both entries: %+v, want both entries", pc)
+	}
+}
+
+// TestRolledBackCreateIsNotInTheGroupsJournal: a write that creates an entry and then
+// fails is rolled back to its savepoint; a later write of the same group that the writer
+// evaluates from the cache and the group's creates must not see the rolled-back entry.
+func TestRolledBackCreateIsNotInTheGroupsJournal(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	s, _ := openTemp(t, WithClock(func() time.Time { return at.Add(time.Hour) }),
+		WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
+	p := createPatient(t, s, "rollback@example.com")
+	entry := func(id, code string) *medjournalv1.Entry {
+		return &medjournalv1.Entry{Id: id, OccurredTime: timestamppb.New(at),
+			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}}
+	}
+	cough := entry("00000000-0000-4000-8000-0000000000c1", "cough")
+	headache := entry("00000000-0000-4000-8000-0000000000c2", "headache")
+	breathless := entry("00000000-0000-4000-8000-0000000000c3", "shortness_of_breath")
+	pre, err := s.preEvaluate(ctx, p, breathless) // from the cache, before any of the group
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("the write fails after its insert")
+	var flagged []string
+	group := []*pendingWrite{
+		{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
+			if _, _, err := s.createEntryWith(ctx, tx, p, cough, nil); err != nil {
+				return err
+			}
+			return failed
+		}},
+		{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
+			_, _, err := s.createEntryWith(ctx, tx, p, headache, nil)
+			return err
+		}},
+		{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
+			out, _, err := s.createEntryWith(ctx, tx, p, breathless, pre)
+			flagged = out.GetFlagIds()
+			return err
+		}},
+	}
+	s.commits.commit(group)
+	for i, w := range group {
+		if err := <-w.done; (i == 0) != errors.Is(err, failed) {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if len(flagged) != 0 {
+		t.Fatalf("breathlessness flagged %v with the rolled-back cough", flagged)
+	}
+	if _, err := s.Entry(ctx, p, cough.GetId()); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("rolled-back cough: %v, want not found", err)
 	}
 }
 

@@ -85,7 +85,12 @@ func (c *ruleContextCache) committed(patientID string, before, after journalVers
 		delete(c.byPatient, patientID)
 		return
 	}
-	// Contexts are shared read-only by evaluations in flight: extend a copy.
+	c.byPatient[patientID] = pc.with(e, after)
+}
+
+// with is the context extended by e, stored as version after. Contexts are shared
+// read-only by evaluations in flight: it extends a copy.
+func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *patientContext {
 	next := *pc
 	next.version = after
 	e = proto.Clone(e).(*medjournalv1.Entry)
@@ -98,8 +103,49 @@ func (c *ruleContextCache) committed(patientID string, before, after journalVers
 	if inRange && e.GetLab() != nil && !at.Before(pc.labsFrom) {
 		next.labs = insertSorted(pc.labs, e)
 	}
-	c.byPatient[patientID] = &next
+	return &next
 }
+
+// contextAt is the patient's context at exactly version v, for a trigger at at: the
+// cached one, extended by the entries created since, in order, if those account for
+// every version between. The writer passes the entries its current group has created so
+// far, which the cache does not hold until they commit. It is nil when they do not
+// account for every version (an edit, a delete or a medication came between), or when
+// the cached range does not cover the trigger; the writer then reads SQLite.
+func (c *ruleContextCache) contextAt(patientID string, v journalVersion, at time.Time, window, labLookback time.Duration, since []versionedEntry) *patientContext {
+	pc := c.get(patientID, at, window, labLookback)
+	if pc == nil {
+		return nil
+	}
+	for _, created := range since {
+		if pc.version >= v {
+			break
+		}
+		if created.version <= pc.version {
+			continue
+		}
+		if created.version != pc.version+1 {
+			return nil
+		}
+		pc = pc.with(created.entry, created.version)
+	}
+	if pc.version != v {
+		return nil
+	}
+	return pc
+}
+
+// versionedEntry is an entry created in the writer's current group, with the journal
+// version its insert made.
+type versionedEntry struct {
+	version journalVersion
+	entry   *medjournalv1.Entry
+}
+
+// groupCreates are the entries the writes of one commit-loop group created, by patient,
+// in order: a write's entries join when it succeeds, since a write rolled back to its
+// savepoint leaves its versions to the next write.
+type groupCreates map[string][]versionedEntry
 
 // forget drops the patient's context, after a write the cache cannot follow.
 func (c *ruleContextCache) forget(patientID string) {

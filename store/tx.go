@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 )
 
 // Tx is a transaction with the single time every row it writes is stamped with.
@@ -29,6 +32,27 @@ type Tx struct {
 	// ruleCache, in the commit loop, is the store's cache of rule contexts, which a write
 	// other than a new entry must clear for its patient (journalChanged).
 	ruleCache *ruleContextCache
+	// groupCreates, in the commit loop, are the entries the group's earlier writes
+	// created; created are this write's own, which join them if it succeeds.
+	groupCreates groupCreates
+	created      map[string][]versionedEntry
+}
+
+// createdSince are the entries created in tx's group, this write's included, for the
+// patient, oldest first.
+func (tx *Tx) createdSince(patientID string) []versionedEntry {
+	return append(slices.Clip(tx.groupCreates[patientID]), tx.created[patientID]...)
+}
+
+// recordCreated notes an entry tx created, with the version its insert made.
+func (tx *Tx) recordCreated(patientID string, v journalVersion, e *medjournalv1.Entry) {
+	if tx.groupCreates == nil {
+		return // outside the commit loop: no writer group to follow
+	}
+	if tx.created == nil {
+		tx.created = map[string][]versionedEntry{}
+	}
+	tx.created[patientID] = append(tx.created[patientID], versionedEntry{version: v, entry: e})
 }
 
 // journalChanged makes the patient's cached rule context go once tx commits. The cache
