@@ -99,11 +99,13 @@ func (s *Store) UpdateProfile(ctx context.Context, accountID string, change func
 			return fmt.Errorf("encode risk factors: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE accounts SET birth_year = ?, sex = ?,
-			smoking_status = ?, risk_factors = ?, update_time = ?, journal_version = journal_version + 1 WHERE id = ?`,
+			smoking_status = ?, risk_factors = ?, update_time = ? WHERE id = ?`,
 			p.BirthYear, int32(p.Sex), int32(p.SmokingStatus), string(risk),
 			millis(tx.now), accountID)
-		tx.journalChanged(accountID)
-		return err
+		if err != nil {
+			return err
+		}
+		return bumpJournalVersion(ctx, tx, accountID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update profile of %s: %w", accountID, err)

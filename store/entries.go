@@ -450,8 +450,9 @@ func deleteEntry(ctx context.Context, tx *Tx, id string) error {
 
 func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) error {
 	var patientID string
-	err := tx.QueryRowContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1
-		WHERE id = (SELECT patient_id FROM entries WHERE id = ?) RETURNING id`, entryID).Scan(&patientID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO journal_versions (patient_id, version)
+		SELECT patient_id, 1 FROM entries WHERE id = ?
+		ON CONFLICT (patient_id) DO UPDATE SET version = version + 1 RETURNING patient_id`, entryID).Scan(&patientID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // no such entry: nothing changed
 	}

@@ -157,7 +157,9 @@ func (pre *preEvaluation) holdsAt(version journalVersion) bool {
 // medications and the profile each bump it (bumpJournalVersion) in their transaction.
 type journalVersion int64
 
-const journalVersionQuery = `SELECT journal_version FROM accounts WHERE id = ?`
+// journalVersionQuery reads a patient's version; a patient whose journal never changed has
+// no row, and version 0.
+const journalVersionQuery = `SELECT COALESCE((SELECT version FROM journal_versions WHERE patient_id = ?), 0)`
 
 func patientJournalVersion(ctx context.Context, tx *Tx, patientID string) (journalVersion, error) {
 	var v journalVersion
@@ -183,8 +185,8 @@ func bumpJournalVersion(ctx context.Context, tx *Tx, patientID string) error {
 // bumpJournalVersionTo bumps the version and returns the new one.
 func bumpJournalVersionTo(ctx context.Context, tx *Tx, patientID string) (journalVersion, error) {
 	var v journalVersion
-	err := tx.QueryRowContext(ctx, `UPDATE accounts SET journal_version = journal_version + 1 WHERE id = ?
-		RETURNING journal_version`, patientID).Scan(&v)
+	err := tx.QueryRowContext(ctx, `INSERT INTO journal_versions (patient_id, version) VALUES (?, 1)
+		ON CONFLICT (patient_id) DO UPDATE SET version = version + 1 RETURNING version`, patientID).Scan(&v)
 	return v, err
 }
 
