@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -139,30 +138,47 @@ func (cs *contexts) summarizeJournal() {
 	}
 }
 
-// activation exposes the window's context fields as the conditions' top-level variables;
-// a field outside the trigger's part is read through a function CEL calls the first time
-// a condition reads the variable, which fills the field's part.
-func (cs *contexts) activation(window time.Duration) (cel.Activation, error) {
-	c := cs.byWindow[window]
-	vars := make(map[string]any, len(cs.e.contextFields))
-	for name, ft := range cs.e.contextFields {
-		part := contextPartOf[name]
-		if part == triggerPart {
-			val, err := ft.GetFrom(c)
-			if err != nil {
-				return nil, fmt.Errorf("rules: context field %s: %w", name, err)
-			}
-			vars[name] = val
-			continue
-		}
-		vars[name] = func() any {
-			cs.fill(part)
-			val, err := ft.GetFrom(c)
-			if err != nil {
-				return types.NewErr("rules: context field %s: %v", name, err)
-			}
-			return val
-		}
-	}
-	return cel.NewActivation(vars)
+// contextField is one field of the Context as the conditions' variable of the same name.
+type contextField struct {
+	index int // in the message, and in windowActivation's values
+	part  contextPart
+	typ   *types.FieldType
 }
+
+// activation exposes the window's context fields as the conditions' top-level variables.
+// A variable is read from the context the first time a condition names it, which fills
+// the part of the context it belongs to.
+func (cs *contexts) activation(window time.Duration) cel.Activation {
+	n := len(cs.e.contextFields)
+	return &windowActivation{cs: cs, c: cs.byWindow[window], values: make([]any, n), ready: make([]bool, n)}
+}
+
+// windowActivation is one window's context as a CEL activation. It does what cel-go's
+// map activation with a function per lazy variable did, without building the map and its
+// functions for every window of every evaluation.
+type windowActivation struct {
+	cs     *contexts
+	c      *rulesv1.Context
+	values []any // by contextField.index, once read
+	ready  []bool
+}
+
+// ResolveName implements cel.Activation.
+func (a *windowActivation) ResolveName(name string) (any, bool) {
+	f, ok := a.cs.e.contextFields[name]
+	if !ok {
+		return nil, false
+	}
+	if !a.ready[f.index] {
+		a.cs.fill(f.part)
+		val, err := f.typ.GetFrom(a.c)
+		if err != nil {
+			val = types.NewErr("rules: context field %s: %v", name, err)
+		}
+		a.values[f.index], a.ready[f.index] = val, true
+	}
+	return a.values[f.index], true
+}
+
+// Parent implements cel.Activation: there is none.
+func (a *windowActivation) Parent() cel.Activation { return nil }

@@ -52,7 +52,7 @@ type Engine struct {
 	// contextFields read the Context message's fields as CEL values. They come from one
 	// type registry built at load, rather than the registry cel.ContextProtoVars would
 	// build on every evaluation, which the profile showed as most of the engine's cost.
-	contextFields map[string]*types.FieldType
+	contextFields map[string]contextField
 	zones         tz.Cache // patients' time zones, for "today" and day boundaries
 	// candidates are the rules each trigger can match (candidateRules).
 	candidates map[triggerKey][]*compiledRule
@@ -179,10 +179,7 @@ func (e *Engine) evaluateFilled(in Input, rules []*compiledRule, parts contextPa
 	for _, r := range rules {
 		vars, ok := activations[r.window]
 		if !ok {
-			var err error
-			if vars, err = contexts.activation(r.window); err != nil {
-				return nil, err
-			}
+			vars = contexts.activation(r.window)
 			activations[r.window] = vars
 		}
 		matched, err := evalBool(r.condition, vars)
@@ -213,23 +210,24 @@ func (e *Engine) evaluateFilled(in Input, rules []*compiledRule, parts contextPa
 }
 
 // contextFieldTypes resolves every field of Context once, for activation.
-func contextFieldTypes() (map[string]*types.FieldType, error) {
+func contextFieldTypes() (map[string]contextField, error) {
 	reg, err := types.NewRegistry(types.ProtoTypeDefs(&rulesv1.Context{}))
 	if err != nil {
 		return nil, fmt.Errorf("rules: type registry: %w", err)
 	}
 	desc := (&rulesv1.Context{}).ProtoReflect().Descriptor()
-	out := map[string]*types.FieldType{}
+	out := map[string]contextField{}
 	for i := range desc.Fields().Len() {
 		name := desc.Fields().Get(i).TextName()
-		if _, ok := contextPartOf[name]; !ok {
+		part, ok := contextPartOf[name]
+		if !ok {
 			return nil, fmt.Errorf("rules: context field %s belongs to no part (contextPartOf)", name)
 		}
 		ft, ok := reg.FindStructFieldType(string(desc.FullName()), name)
 		if !ok {
 			return nil, fmt.Errorf("rules: context field %s has no CEL type", name)
 		}
-		out[name] = ft
+		out[name] = contextField{index: i, part: part, typ: ft}
 	}
 	return out, nil
 }
