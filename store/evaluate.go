@@ -76,7 +76,7 @@ const ruleEntryColumns = `id, patient_id, body, occurred_time, create_time, upda
 // evalInput reads the journal context of trigger within tx. What the rules see of the
 // window is decided in one place, patientContext.input, for this path and the cached one.
 func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) (EvalInput, error) {
-	pc, err := s.loadPatientContext(ctx, tx, patientID, 0, s.triggerRange(trigger))
+	pc, err := s.loadPatientContext(ctx, tx, patientID, 0, s.triggerRange(trigger), nil)
 	if err != nil {
 		return EvalInput{}, fmt.Errorf("load journal for rules: %w", err)
 	}
@@ -224,7 +224,9 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 			} else {
 				r = s.triggerRange(e)
 			}
-			if pc, err = s.loadPatientContext(ctx, tx, patientID, pre.version, r); err != nil {
+			// A back-dated trigger of an active patient takes the medications and profile
+			// from the cached context when it is at the version this snapshot read.
+			if pc, err = s.loadPatientContext(ctx, tx, patientID, pre.version, r, s.ruleCache.peek(patientID)); err != nil {
 				return err
 			}
 			if forCache {

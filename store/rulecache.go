@@ -62,6 +62,13 @@ func (c *ruleContextCache) get(patientID string, at time.Time, window, labLookba
 	return pc
 }
 
+// peek returns the patient's context, whatever it covers, or nil.
+func (c *ruleContextCache) peek(patientID string) *patientContext {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byPatient[patientID]
+}
+
 func (c *ruleContextCache) put(patientID string, pc *patientContext) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -212,8 +219,10 @@ func (s *Store) triggerRange(trigger *medjournalv1.Entry) journalRange {
 }
 
 // loadPatientContext reads the part r of the patient's journal the rules read, tagged
-// with the version v it was read at.
-func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, r journalRange) (*patientContext, error) {
+// with the version v it was read at. When same, a context read earlier, is at version v
+// too, its medications and profile are the patient's at v (changing either changes the
+// version), and are taken from it rather than read again.
+func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, r journalRange, same *patientContext) (*patientContext, error) {
 	pc := &patientContext{version: v, from: r.from, to: r.to, labsFrom: r.labsFrom}
 	rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
 		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ? AND kind != ?
@@ -232,6 +241,10 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 	}
 	for _, r := range labs {
 		pc.labs = append(pc.labs, r.entry)
+	}
+	if same != nil && same.version == v {
+		pc.meds, pc.patient = same.meds, same.patient
+		return pc, nil
 	}
 	if pc.meds, err = medicationsOf(ctx, tx, patientID); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
@@ -60,6 +61,19 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		switch i % 13 { // now and then a change to the regimen or the profile, which the rules read too
+		case 6:
+			if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"}); err != nil {
+				t.Fatal(err)
+			}
+		case 9:
+			if _, err := s.UpdateProfile(ctx, p, func(pr *medjournalv1.Profile) error {
+				pr.RiskFactors = append(pr.RiskFactors, fmt.Sprint("risk-", i))
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// Evaluate a probe entry both ways, mostly at a time near the recent end, sometimes
 		// back-dated beyond what the cache covers.
 		hours = 24*40 - rng.IntN(24*3)
@@ -89,6 +103,11 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 		}
 		if got, want := ids(fromCache.LabHistory), ids(fromSQL.LabHistory); !slices.Equal(got, want) {
 			t.Fatalf("after entry %d: cached labs %v, SQL labs %v", i, got, want)
+		}
+		if !slices.EqualFunc(fromCache.Medications, fromSQL.Medications, func(a, b *medjournalv1.Medication) bool { return proto.Equal(a, b) }) ||
+			!proto.Equal(fromCache.Patient.GetProfile(), fromSQL.Patient.GetProfile()) {
+			t.Fatalf("after entry %d: cached regimen %v and profile %v, SQL %v and %v", i,
+				fromCache.Medications, fromCache.Patient.GetProfile(), fromSQL.Medications, fromSQL.Patient.GetProfile())
 		}
 		for j := range fromCache.Recent {
 			if fromCache.Recent[j].GetComment() != fromSQL.Recent[j].GetComment() {
@@ -189,5 +208,47 @@ func TestBetweenIsInclusive(t *testing.T) {
 		if got := ids(between(list, c.lo, c.hi)); !slices.Equal(got, c.want) {
 			t.Errorf("between(%d, %d) = %v, want %v", c.lo, c.hi, got, c.want)
 		}
+	}
+}
+
+// A back-dated trigger reads its own window, and takes the regimen and profile from the
+// patient's cached context only when that context is at the version its snapshot read: a
+// context put late, by a pre-evaluation whose snapshot preceded a medication change, must
+// not lend it the old regimen.
+func TestBackDatedTriggerTakesNoRegimenFromAnOlderContext(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	var seen []EvalInput
+	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour,
+		LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
+	p := createPatient(t, s, "regimen@example.com")
+	if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"}); err != nil {
+		t.Fatal(err)
+	}
+	cough := func(at time.Time) *medjournalv1.Entry {
+		return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at),
+			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "cough", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
+	}
+	if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	old := s.ruleCache.peek(p)
+	if old == nil {
+		t.Fatal("no context cached after a recent entry")
+	}
+	if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"}); err != nil {
+		t.Fatal(err)
+	}
+	s.ruleCache.put(p, old)
+	seen = nil
+	if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-60*24*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) == 0 {
+		t.Fatal("the back-dated entry was not evaluated")
+	}
+	if got := len(seen[0].Medications); got != 2 {
+		t.Fatalf("the back-dated entry was evaluated with %d medications, want both", got)
 	}
 }
