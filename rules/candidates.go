@@ -33,7 +33,7 @@ func (e *Engine) triggerKeyOf(t *medjournalv1.Entry) triggerKey {
 }
 
 // triggerFields are the context's trigger_symptom, trigger_vital and trigger_lab for k:
-// contextOf and candidateRules both take them from here, so they cannot disagree.
+// newContexts and candidateRules both take them from here, so they cannot disagree.
 func (k triggerKey) triggerFields() (symptom, vital, lab string) {
 	switch k.kind {
 	case "symptom":

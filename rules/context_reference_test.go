@@ -124,6 +124,14 @@ func (e *Engine) referenceLabs(c *rulesv1.Context, in Input, at time.Time, windo
 	}
 }
 
+// buildContexts is every window's context, filled whole, as evaluating with every part
+// read would leave it.
+func (e *Engine) buildContexts(v *view, windows []time.Duration) map[time.Duration]*rulesv1.Context {
+	cs := e.newContexts(v, windows)
+	cs.fill(allParts)
+	return cs.byWindow
+}
+
 // TestViewContextMatchesReference: for random journals around random triggers, in
 // several time zones and across DST changes, the context built from a view is exactly the
 // context built entry by entry, for every window the rules use and a few more.

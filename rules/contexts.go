@@ -75,13 +75,6 @@ func (e *Engine) newContexts(v *view, windows []time.Duration) *contexts {
 	return cs
 }
 
-// buildContexts is every window's context, filled whole.
-func (e *Engine) buildContexts(v *view, windows []time.Duration) map[time.Duration]*rulesv1.Context {
-	cs := e.newContexts(v, windows)
-	cs.fill(allParts)
-	return cs.byWindow
-}
-
 // fill computes the parts not yet filled, for every window.
 func (cs *contexts) fill(parts contextPart) {
 	todo := parts &^ cs.filled

@@ -35,7 +35,7 @@ type Tx struct {
 	// groupCreates, in the commit loop, are the entries the group's earlier writes
 	// created; created are this write's own, which join them if it succeeds.
 	groupCreates groupCreates
-	created      map[string][]versionedEntry
+	created      groupCreates
 }
 
 // createdSince are the entries created in tx's group, this write's included, for the
@@ -50,7 +50,7 @@ func (tx *Tx) recordCreated(patientID string, v journalVersion, e *medjournalv1.
 		return // outside the commit loop: no writer group to follow
 	}
 	if tx.created == nil {
-		tx.created = map[string][]versionedEntry{}
+		tx.created = groupCreates{}
 	}
 	tx.created[patientID] = append(tx.created[patientID], versionedEntry{version: v, entry: e})
 }
