@@ -90,12 +90,21 @@ func normalized(b *testing.B, cat *catalog.Catalog, e *medjournalv1.Entry, now t
 }
 
 // BenchmarkCreateEntryParallel measures durable entry writes (with rules) from many
-// concurrent clients, the case group commit is for: each commit waits for the disk.
+// concurrent clients, the case group commit is for: each commit waits for the disk. With
+// 64 patients each of the 64 writers is mostly alone with its patient; with 32, two
+// devices of each patient write at once, so one of two pre-evaluations misses the other's
+// entry and the writer evaluates it again (from the cache and its group's creates).
 func BenchmarkCreateEntryParallel(b *testing.B) {
+	for _, patients := range []int{64, 32} {
+		b.Run(fmt.Sprintf("patients=%d", patients), func(b *testing.B) { benchmarkCreateEntryParallel(b, patients) })
+	}
+}
+
+func benchmarkCreateEntryParallel(b *testing.B, n int) {
 	ctx := context.Background()
 	st, cat := openWithRules(b, filepath.Join(b.TempDir(), "bench.db"))
 	var patients []string
-	for i := range 64 {
+	for i := range n {
 		p, err := st.CreateAccount(ctx, &medjournalv1.Account{Email: fmt.Sprintf("p%d@example.com", i), DisplayName: "P",
 			Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "UTC"}, "h")
 		if err != nil {
