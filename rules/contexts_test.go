@@ -91,3 +91,42 @@ func TestTriggerLeftOutOfRecent(t *testing.T) {
 		t.Fatal("no rule matched: the comparison shows nothing")
 	}
 }
+
+// TestReadsLabsIsExact: for a trigger whose rules read no lab history (ReadsLabs), the
+// findings are the same without it; for the others, leaving it out changes some, so the
+// store must read it for them.
+func TestReadsLabsIsExact(t *testing.T) {
+	e := loadEngine(t)
+	rng := rand.New(rand.NewPCG(19, 23))
+	unread, unreadFound, readChanged := 0, 0, 0
+	for i := range 3000 {
+		in := randomInput(rng, "Europe/Berlin")
+		if rng.IntN(2) == 0 {
+			in.Medications = in.Medications[:1] // upadacitinib alone, so double doses count
+		}
+		with, err := e.Evaluate(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		without := in
+		without.LabHistory = nil
+		got, err := e.Evaluate(without)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := slices.EqualFunc(got, with, sameFinding)
+		if !e.ReadsLabs(in.Trigger) {
+			if !same {
+				t.Fatalf("case %d, trigger %v: without lab history %v, with %v", i, in.Trigger, got, with)
+			}
+			unread++
+			unreadFound += len(with)
+		} else if !same {
+			readChanged++
+		}
+	}
+	if unread == 0 || unreadFound == 0 || readChanged == 0 {
+		t.Fatalf("triggers without labs %d (findings %d), with labs whose findings changed without them %d: want all above 0",
+			unread, unreadFound, readChanged)
+	}
+}

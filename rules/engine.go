@@ -62,6 +62,7 @@ type compiledRule struct {
 	def         *medjournalv1.Rule
 	condition   cel.Program
 	escalations []compiledEscalation
+	reads       contextPart // the parts its condition and escalations name
 	window      time.Duration
 	evidence    []evidenceCode
 }
@@ -113,12 +114,14 @@ func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 			return nil, fmt.Errorf("rules: rule %s: condition: %w", def.GetId(), err)
 		}
 		cr.condition = prg
+		cr.reads = partsNamed(condition)
 		conditions = append(conditions, condition)
 		for i, esc := range def.GetEscalations() {
-			_, prg, err := compileBool(env, esc.GetCondition())
+			escAST, prg, err := compileBool(env, esc.GetCondition())
 			if err != nil {
 				return nil, fmt.Errorf("rules: rule %s: escalation %d: %w", def.GetId(), i, err)
 			}
+			cr.reads |= partsNamed(escAST)
 			cr.escalations = append(cr.escalations, compiledEscalation{condition: prg, urgency: esc.GetUrgency(), advice: esc.GetPatientAdvice()})
 		}
 		e.rules = append(e.rules, cr)

@@ -422,3 +422,30 @@ func TestEvidenceJoins(t *testing.T) {
 	}
 	t.Error("cold sweat after chest pain did not match heart.chest_pain")
 }
+
+// TestReadsLabsFollowsEscalations: a rule whose condition reads no lab history but one of
+// whose escalations does needs the history for its triggers; one that reads none does not.
+func TestReadsLabsFollowsEscalations(t *testing.T) {
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fever := &medjournalv1.Entry{Kind: &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature"}}}
+	for _, tc := range []struct {
+		escalation string
+		want       bool
+	}{
+		{"'shortness_of_breath' in symptoms", false},
+		{"'anc' in labs && labs.anc.value < 0.5", true},
+	} {
+		r := validRule()
+		r.Escalations[0].Condition = tc.escalation
+		e, err := rules.Compile(cat, &medjournalv1.ListRulesResponse{Rules: []*medjournalv1.Rule{r}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.ReadsLabs(fever); got != tc.want {
+			t.Errorf("escalation %q: ReadsLabs = %v, want %v", tc.escalation, got, tc.want)
+		}
+	}
+}

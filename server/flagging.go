@@ -14,6 +14,7 @@ func Evaluator(engine *rules.Engine) store.Evaluator {
 		LabLookback: rules.LabLookback,
 		MayMatch:    engine.MayMatch,
 		Horizon:     engine.Horizon,
+		ReadsLabs:   engine.ReadsLabs,
 		Evaluate: func(in store.EvalInput) ([]store.Finding, error) {
 			found, err := engine.Evaluate(rules.Input{
 				Trigger:     in.Trigger,

@@ -45,6 +45,15 @@ type Evaluator struct {
 	// can change what the rules find for it; the store then reads no further when it loads
 	// the journal for that trigger alone. A dose needs its own day, not Window's weeks.
 	Horizon func(trigger *medjournalv1.Entry) time.Duration
+	// ReadsLabs, when set, says whether the rules can read the lab history for a trigger;
+	// when it says no, the store reads no lab history when it loads the journal for that
+	// trigger alone. A back-dated dose would else read a year of results it never uses.
+	ReadsLabs func(trigger *medjournalv1.Entry) bool
+}
+
+// readsLabs says whether trigger needs its lab history.
+func (e *Evaluator) readsLabs(trigger *medjournalv1.Entry) bool {
+	return e.ReadsLabs == nil || e.ReadsLabs(trigger)
 }
 
 // horizon is how far either side of trigger the store reads for it alone.

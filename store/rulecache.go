@@ -191,9 +191,10 @@ func compareEntries(a, b *medjournalv1.Entry) int {
 const lateLogging = 7 * 24 * time.Hour
 
 // journalRange is what loadPatientContext reads: live entries other than notes in
-// [from, to], and lab results in [labsFrom, to].
+// [from, to], and lab results in [labsFrom, to] unless noLabs.
 type journalRange struct {
 	from, to, labsFrom time.Time
+	noLabs             bool
 }
 
 // recentRange covers what the rules need for any trigger between lateLogging ago and now
@@ -215,6 +216,10 @@ func (s *Store) recentRange(at time.Time) journalRange {
 func (s *Store) triggerRange(trigger *medjournalv1.Entry) journalRange {
 	at := trigger.GetOccurredTime().AsTime()
 	h := s.evaluator.horizon(trigger)
+	if !s.evaluator.readsLabs(trigger) {
+		// No lab history: a context holding none, which covers no trigger's labs.
+		return journalRange{from: at.Add(-h), to: at.Add(h), labsFrom: at.Add(h), noLabs: true}
+	}
 	return journalRange{from: at.Add(-h), to: at.Add(h), labsFrom: at.Add(-s.evaluator.LabLookback)}
 }
 
@@ -233,14 +238,16 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 	for _, r := range rows {
 		pc.entries = append(pc.entries, r.entry)
 	}
-	labs, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
-		WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
-		ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), millis(pc.labsFrom), millis(pc.to))
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range labs {
-		pc.labs = append(pc.labs, r.entry)
+	if !r.noLabs {
+		labs, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
+			WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
+			ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), millis(pc.labsFrom), millis(pc.to))
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range labs {
+			pc.labs = append(pc.labs, row.entry)
+		}
 	}
 	if same != nil && same.version == v {
 		pc.meds, pc.patient = same.meds, same.patient

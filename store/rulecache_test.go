@@ -252,3 +252,44 @@ func TestBackDatedTriggerTakesNoRegimenFromAnOlderContext(t *testing.T) {
 		t.Fatalf("the back-dated entry was evaluated with %d medications, want both", got)
 	}
 }
+
+// A back-dated trigger whose rules read no lab history (Evaluator.ReadsLabs) is evaluated
+// without reading any; one whose rules do gets its history.
+func TestBackDatedTriggerReadsLabsOnlyWhenItsRulesDo(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	var seen []EvalInput
+	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour,
+		LabLookback: 30 * 24 * time.Hour, Evaluate: record, ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }}))
+	p := createPatient(t, s, "labs@example.com")
+	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anc := func(at time.Time) *medjournalv1.Entry {
+		return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at), Kind: &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{
+			Code: "751-8", Value: 2, Unit: "10*3/uL", CanonicalValue: 2, CanonicalUnit: "10*3/uL"}}}
+	}
+	old := now.Add(-60 * 24 * time.Hour)
+	if _, _, err := s.CreateEntry(ctx, p, anc(old.Add(-10*24*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	dose := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(old), Kind: &medjournalv1.Entry_Dose{Dose: &medjournalv1.Dose{
+		MedicationId: med.GetId(), Amount: 15, Unit: "mg", Status: medjournalv1.DoseStatus_DOSE_STATUS_TAKEN}}}
+	for _, tc := range []struct {
+		e        *medjournalv1.Entry
+		wantLabs int
+	}{{dose, 0}, {anc(old), 1}} {
+		seen = nil
+		if _, _, err := s.CreateEntry(ctx, p, tc.e); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) == 0 {
+			t.Fatalf("%v was not evaluated", tc.e.GetKind())
+		}
+		if got := len(seen[0].LabHistory); got != tc.wantLabs {
+			t.Errorf("%v: %d lab results in its history, want %d", tc.e.GetKind(), got, tc.wantLabs)
+		}
+	}
+}
