@@ -124,12 +124,11 @@ func (c *ruleContextCache) contextAt(patientID string, v journalVersion, at time
 	if pc == nil {
 		return nil
 	}
+	// The creates since are uncommitted, so all newer than any cached context: each must
+	// be the very next version, or something else changed the journal between.
 	for _, created := range since {
-		if pc.version >= v {
+		if pc.version == v {
 			break
-		}
-		if created.version <= pc.version {
-			continue
 		}
 		if created.version != pc.version+1 {
 			return nil

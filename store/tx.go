@@ -46,7 +46,7 @@ func (tx *Tx) createdSince(patientID string) []versionedEntry {
 
 // recordCreated notes an entry tx created, with the version its insert made.
 func (tx *Tx) recordCreated(patientID string, v journalVersion, e *medjournalv1.Entry) {
-	if tx.groupCreates == nil {
+	if !tx.inWriter {
 		return // outside the commit loop: no writer group to follow
 	}
 	if tx.created == nil {
