@@ -177,6 +177,18 @@ func (e *Engine) MayMatch(t *medjournalv1.Entry) bool { return len(e.rulesFor(t)
 // findings as they are, so a caller need not read them.
 func (e *Engine) Horizon(t *medjournalv1.Entry) time.Duration { return widestWindow(e.rulesFor(t)) }
 
+// ReadsLabs says whether any rule that can match the trigger reads the lab history. A
+// dose, a note and most symptoms are checked without it, so a caller loading the journal
+// for such a trigger alone need not read years of results.
+func (e *Engine) ReadsLabs(t *medjournalv1.Entry) bool {
+	for _, r := range e.rulesFor(t) {
+		if r.reads&labsPart != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func widestWindow(rules []*compiledRule) time.Duration {
 	var w time.Duration
 	for _, r := range rules {

@@ -9,7 +9,6 @@ import (
 	"cel.dev/cel-go/common/types"
 
 	rulesv1 "github.com/medjournal/medjournal/gen/medjournal/rules/v1"
-	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 )
 
 // contextPart is a group of the Context's fields that are computed together.
@@ -55,18 +54,6 @@ func partsNamed(ast *cel.Ast) contextPart {
 		parts |= contextPartOf[ref.Name]
 	}
 	return parts
-}
-
-// ReadsLabs says whether any rule that can match the trigger reads the lab history. A
-// dose, a note and most symptoms are checked without it, so a caller loading the journal
-// for such a trigger alone need not read years of results.
-func (e *Engine) ReadsLabs(t *medjournalv1.Entry) bool {
-	for _, r := range e.rulesFor(t) {
-		if r.reads&labsPart != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // contexts are the rules' contexts around one trigger, one per window, each filled a part
