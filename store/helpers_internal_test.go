@@ -37,6 +37,12 @@ func createPatient(t *testing.T, s *Store, email string) string {
 	return p.Id
 }
 
+// mildSymptom is a mild symptom entry at at, with an id of its own.
+func mildSymptom(code string, at time.Time) *medjournalv1.Entry {
+	return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at),
+		Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}}
+}
+
 // note is a note entry i minutes ago.
 func note(i int) *medjournalv1.Entry {
 	return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(time.Now().Add(-time.Duration(i) * time.Minute)),

@@ -134,16 +134,12 @@ func TestBackDatedTriggerKeepsRecentContext(t *testing.T) {
 	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
 		Horizon: func(*medjournalv1.Entry) time.Duration { return horizon }, Evaluate: record}))
 	p := createPatient(t, s, "backdated@example.com")
-	cough := func(at time.Time) *medjournalv1.Entry {
-		return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at),
-			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "cough", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
-	}
 	for d := range 60 { // a cough a day for two months
-		if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-time.Duration(d)*24*time.Hour-time.Hour))); err != nil {
+		if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Duration(d)*24*time.Hour-time.Hour))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-time.Minute))); err != nil {
+	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Minute))); err != nil {
 		t.Fatal(err)
 	}
 	// The cached context reaches from lateLogging ago, less the windows and margin, to
@@ -157,7 +153,7 @@ func TestBackDatedTriggerKeepsRecentContext(t *testing.T) {
 	}
 	old := now.Add(-45 * 24 * time.Hour)
 	seen = nil
-	if _, _, err := s.CreateEntry(ctx, p, cough(old)); err != nil {
+	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", old)); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) == 0 {
@@ -226,11 +222,7 @@ func TestBackDatedTriggerTakesNoRegimenFromAnOlderContext(t *testing.T) {
 	if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"}); err != nil {
 		t.Fatal(err)
 	}
-	cough := func(at time.Time) *medjournalv1.Entry {
-		return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at),
-			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "cough", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
-	}
-	if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-time.Hour))); err != nil {
+	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	old := s.ruleCache.peek(p)
@@ -242,7 +234,7 @@ func TestBackDatedTriggerTakesNoRegimenFromAnOlderContext(t *testing.T) {
 	}
 	s.ruleCache.put(p, old)
 	seen = nil
-	if _, _, err := s.CreateEntry(ctx, p, cough(now.Add(-60*24*time.Hour))); err != nil {
+	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-60*24*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) == 0 {

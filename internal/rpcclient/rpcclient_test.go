@@ -236,28 +236,12 @@ func TestConnectJSONCallInflatesGzip(t *testing.T) {
 		switch {
 		case r.Header.Get("Accept-Encoding") != "gzip":
 			http.Error(w, "gzip was not asked for", http.StatusTeapot)
-		case r.Header.Get("Authorization") == "":
+		case r.Header.Get("Authorization") != "Bearer tok":
 			gzipped(w, http.StatusUnauthorized, `{"code":"unauthenticated","message":"who are you"}`)
 		default:
 			gzipped(w, http.StatusOK, `{"status":"SERVING"}`)
 		}
 	}))
 	defer srv.Close()
-	c := rpcclient.ConnectJSON{BaseURL: srv.URL, HTTP: srv.Client()}
-	ctx := context.Background()
-	var resp healthpb.HealthCheckResponse
-	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, &resp); err != nil {
-		t.Fatal(err)
-	}
-	if resp.Status != healthpb.HealthCheckResponse_SERVING {
-		t.Errorf("status = %v", resp.Status)
-	}
-	if err := c.Call(ctx, checkProcedure, "tok", &healthpb.HealthCheckRequest{}, nil); err != nil {
-		t.Errorf("undecoded call: %v", err)
-	}
-	err := c.Call(ctx, checkProcedure, "", &healthpb.HealthCheckRequest{}, nil)
-	wantCode(t, err, connect.CodeUnauthenticated)
-	if msg := err.(*connect.Error).Message(); msg != "who are you" {
-		t.Errorf("message = %q", msg)
-	}
+	checkCallContract(t, rpcclient.ConnectJSON{BaseURL: srv.URL, HTTP: srv.Client()})
 }
