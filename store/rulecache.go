@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -201,7 +202,8 @@ type journalRange struct {
 // context holds for the patient's next entries.
 func (s *Store) recentRange(at time.Time) journalRange {
 	w := s.evaluator.Window + cacheMargin
-	lo, hi := s.now().Add(-lateLogging), s.now()
+	now := s.now()
+	lo, hi := now.Add(-lateLogging), now
 	if at.After(hi) {
 		hi = at
 	}
@@ -280,16 +282,8 @@ func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback
 
 // between is the part of list, sorted by occurred time, from lo to hi milliseconds.
 func between(list []*medjournalv1.Entry, lo, hi int64) []*medjournalv1.Entry {
-	first := func(after func(t int64) bool) int {
-		i, _ := slices.BinarySearchFunc(list, 0, func(e *medjournalv1.Entry, _ int) int {
-			if after(millis(e.GetOccurredTime().AsTime())) {
-				return 1
-			}
-			return -1
-		})
-		return i
-	}
-	from := first(func(t int64) bool { return t >= lo })
-	to := first(func(t int64) bool { return t > hi })
+	at := func(i int) int64 { return millis(list[i].GetOccurredTime().AsTime()) }
+	from := sort.Search(len(list), func(i int) bool { return at(i) >= lo })
+	to := sort.Search(len(list), func(i int) bool { return at(i) > hi })
 	return list[from:to:to]
 }
