@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -147,18 +148,8 @@ func (v *view) within(window time.Duration) []nearEntry {
 func (v *view) withinRange(window time.Duration) (int, int) {
 	from, to := v.atNs-int64(window), v.atNs+int64(window)
 	near := v.nearby()
-	lo, _ := slices.BinarySearchFunc(near, from, func(n nearEntry, t int64) int {
-		if n.at < t {
-			return -1
-		}
-		return 1
-	})
-	hi, _ := slices.BinarySearchFunc(near, to, func(n nearEntry, t int64) int {
-		if n.at > t {
-			return 1
-		}
-		return -1
-	})
+	lo := sort.Search(len(near), func(i int) bool { return near[i].at >= from })
+	hi := sort.Search(len(near), func(i int) bool { return near[i].at > to })
 	return lo, hi
 }
 
