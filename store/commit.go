@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -101,7 +100,7 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 		}
 		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true,
 			ruleCache: s.ruleCache, groupCreates: creates}
-		w.err = runInSavepoint(w.ctx, sqlTx, func() error { return w.fn(w.tx) })
+		w.err = runInSavepoint(w.tx, func() error { return w.fn(w.tx) })
 		if w.err == nil {
 			committed++
 			for patientID, created := range w.tx.created {
@@ -139,20 +138,23 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 	}
 }
 
-// runInSavepoint runs fn so that its changes can be undone alone.
-func runInSavepoint(ctx context.Context, tx *sql.Tx, fn func() error) error {
+// runInSavepoint runs fn so that its changes can be undone alone. The savepoint
+// statements go through tx's prepared statements like any other: every write of every
+// group runs two of them, and parsing them anew each time was a cost the one writer paid.
+func runInSavepoint(tx *Tx, fn func() error) error {
 	// Savepoint statements run without the request's context: an interrupted ROLLBACK TO
 	// would leave the shared transaction holding a half-done write.
-	if _, err := tx.ExecContext(context.Background(), "SAVEPOINT write"); err != nil {
+	ctx := context.Background()
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	if err := fn(); err != nil {
-		if _, rerr := tx.ExecContext(context.Background(), "ROLLBACK TO write"); rerr != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO write"); rerr != nil {
 			return fmt.Errorf("%w (and rolling back: %v)", err, rerr)
 		}
-		_, _ = tx.ExecContext(context.Background(), "RELEASE write")
+		_, _ = tx.ExecContext(ctx, "RELEASE write")
 		return err
 	}
-	_, err := tx.ExecContext(context.Background(), "RELEASE write")
+	_, err := tx.ExecContext(ctx, "RELEASE write")
 	return err
 }
