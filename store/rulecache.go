@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -43,6 +44,9 @@ type patientContext struct {
 	entries  []*medjournalv1.Entry // sorted by occurred time (ms), then id
 	labsFrom time.Time             // labs held: live labs in [labsFrom, to]
 	labs     []*medjournalv1.Entry
+	// entriesClaim and labsClaim count the slots of entries' and labs' backing arrays
+	// that some context holds (nil: not counted, so not to be shared); see extend.
+	entriesClaim, labsClaim *atomic.Int64
 	meds     []*medjournalv1.Medication
 	patient  *medjournalv1.Account
 }
@@ -106,12 +110,40 @@ func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *pat
 	at := e.GetOccurredTime().AsTime()
 	inRange := !at.Before(pc.from) && !at.After(pc.to)
 	if inRange && e.GetNote() == nil {
-		next.entries = insertSorted(pc.entries, e)
+		next.entries, next.entriesClaim = extend(pc.entries, pc.entriesClaim, e)
 	}
 	if inRange && e.GetLab() != nil && !at.Before(pc.labsFrom) {
-		next.labs = insertSorted(pc.labs, e)
+		next.labs, next.labsClaim = extend(pc.labs, pc.labsClaim, e)
 	}
 	return &next
+}
+
+// extend is list with e in its place, and the claim on the result's backing array.
+// Every create extends its patient's context, and copying a busy journal's hundreds of
+// entries each time was most of what the writer spent keeping the cache. An entry that
+// goes last, as a patient's next entry nearly always does, is written into spare room
+// after list instead, shared with the contexts before it: they hold shorter slices of the
+// same array and never see the new slot. The slot is taken only if no context holds it
+// yet (claimed counts the slots handed out), so a slot some context can see is never
+// written again, whoever extends which context.
+func extend(list []*medjournalv1.Entry, claimed *atomic.Int64, e *medjournalv1.Entry) ([]*medjournalv1.Entry, *atomic.Int64) {
+	n := len(list)
+	if n > 0 && compareEntries(list[n-1], e) > 0 {
+		return counted(insertSorted(list, e))
+	}
+	if claimed != nil && n < cap(list) && claimed.CompareAndSwap(int64(n), int64(n+1)) {
+		return append(list, e), claimed
+	}
+	out := make([]*medjournalv1.Entry, n, 2*n+8) // room for the entries to come
+	copy(out, list)
+	return counted(append(out, e))
+}
+
+// counted is list with a claim on all of it.
+func counted(list []*medjournalv1.Entry) ([]*medjournalv1.Entry, *atomic.Int64) {
+	claimed := new(atomic.Int64)
+	claimed.Store(int64(len(list)))
+	return list, claimed
 }
 
 // contextAt is the patient's context at exactly version v, for a trigger at at: the

@@ -285,3 +285,39 @@ func TestBackDatedTriggerReadsLabsOnlyWhenItsRulesDo(t *testing.T) {
 		}
 	}
 }
+
+// Contexts of successive versions share one backing array, yet none ever sees another's
+// entries: extending an older context again, after a newer one took the slot after it,
+// copies instead of writing over the newer context's entry, and an entry that goes before
+// the end is placed in order.
+func TestExtendNeverWritesASlotAContextHolds(t *testing.T) {
+	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	at := func(minute int) *medjournalv1.Entry { return mildSymptom("cough", base.Add(time.Duration(minute)*time.Minute)) }
+	first, claim := extend(nil, nil, at(0))
+	second, claim2 := extend(first, claim, at(1))
+	third, claim3 := extend(second, claim2, at(2))
+	if &third[0] != &first[0] || claim3 != claim {
+		t.Fatal("appending to the newest context copied its list; it should share the array")
+	}
+	// A second extension of second: third holds the slot after it.
+	branch, _ := extend(second, claim2, at(3))
+	if got, want := ids(third), ids([]*medjournalv1.Entry{first[0], second[1], third[2]}); !slices.Equal(got, want) {
+		t.Fatalf("third = %v after extending second again, want %v", got, want)
+	}
+	if &branch[0] == &third[0] || len(branch) != 3 || branch[2] == third[2] {
+		t.Fatalf("extending an older context wrote into the shared array")
+	}
+	// Earlier than the end: a copy, in order.
+	early := at(-5)
+	sorted, _ := extend(third, claim3, early)
+	if sorted[0] != early || &sorted[1] == &third[0] || len(third) != 3 {
+		t.Fatalf("an earlier entry went to %v, or the list was changed in place", ids(sorted))
+	}
+	// Without a claim (a context read from SQLite) the first extension copies.
+	loaded := []*medjournalv1.Entry{at(0), at(1)}
+	loaded = slices.Grow(loaded, 4)
+	grown, c := extend(loaded, nil, at(2))
+	if &grown[0] == &loaded[0] || c.Load() != 3 {
+		t.Fatalf("a list without a claim was shared")
+	}
+}
