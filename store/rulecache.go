@@ -44,11 +44,12 @@ type patientContext struct {
 	entries  []*medjournalv1.Entry // sorted by occurred time (ms), then id
 	labsFrom time.Time             // labs held: live labs in [labsFrom, to]
 	labs     []*medjournalv1.Entry
+	meds     []*medjournalv1.Medication
+	patient  *medjournalv1.Account
+
 	// entriesClaim and labsClaim count the slots of entries' and labs' backing arrays
 	// that some context holds (nil: not counted, so not to be shared); see extend.
 	entriesClaim, labsClaim *atomic.Int64
-	meds     []*medjournalv1.Medication
-	patient  *medjournalv1.Account
 }
 
 func newRuleContextCache() *ruleContextCache {

@@ -292,7 +292,9 @@ func TestBackDatedTriggerReadsLabsOnlyWhenItsRulesDo(t *testing.T) {
 // the end is placed in order.
 func TestExtendNeverWritesASlotAContextHolds(t *testing.T) {
 	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-	at := func(minute int) *medjournalv1.Entry { return mildSymptom("cough", base.Add(time.Duration(minute)*time.Minute)) }
+	at := func(minute int) *medjournalv1.Entry {
+		return mildSymptom("cough", base.Add(time.Duration(minute)*time.Minute))
+	}
 	first, claim := extend(nil, nil, at(0))
 	second, claim2 := extend(first, claim, at(1))
 	third, claim3 := extend(second, claim2, at(2))
