@@ -157,6 +157,39 @@ func TestFlagReevaluatedOnEditAndDelete(t *testing.T) {
 	})
 }
 
+// TestEvidenceRelinkedAfterWithdrawal: an entry edited out of a flag's evidence and then
+// back into a warning sign is linked again. The writer remembers which entries a flag
+// already cites, and must forget that when evidence is taken away.
+func TestEvidenceRelinkedAfterWithdrawal(t *testing.T) {
+	env := apitest.Start(t)
+	forEachProtocol(t, env, func(t *testing.T, c *apitest.Client) {
+		p := newPatient(t, c, "Relapse")
+		a := p.createEntry(t, fever("2026-10-10T08:00:00Z", 38.5))
+		b := p.createEntry(t, fever("2026-10-10T18:00:00Z", 38.7))
+		flagID := a.FlagIds[0]
+		setTemperature := func(celsius float64) {
+			p.mustCall(t, mj.JournalServiceUpdateEntryProcedure, &medjournalv1.UpdateEntryRequest{
+				Entry:      &medjournalv1.Entry{Id: a.Id, Kind: &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: celsius, Unit: "Cel"}}},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"vital"}},
+			}, &medjournalv1.UpdateEntryResponse{})
+		}
+		setTemperature(36.9)
+		if fl := p.flag(t, flagID); !slices.Equal(fl.EvidenceEntryIds, []string{b.Id}) {
+			t.Fatalf("after editing the first fever away: evidence %v, want only %s", fl.EvidenceEntryIds, b.Id)
+		}
+		setTemperature(38.6)
+		fl := p.flag(t, flagID)
+		if fl.Status != medjournalv1.FlagStatus_FLAG_STATUS_OPEN || !slices.Equal(fl.EvidenceEntryIds, []string{a.Id, b.Id}) {
+			t.Fatalf("after editing it back to a fever: status %v, evidence %v, want both fevers", fl.Status, fl.EvidenceEntryIds)
+		}
+		// Once more, now that the cache has seen both again: a third fever adds itself only.
+		third := p.createEntry(t, fever("2026-10-11T06:00:00Z", 38.8))
+		if fl = p.flag(t, flagID); !slices.Contains(third.FlagIds, flagID) || !slices.Equal(fl.EvidenceEntryIds, []string{a.Id, b.Id, third.Id}) {
+			t.Fatalf("a third fever: flags %v, evidence %v", third.FlagIds, fl.EvidenceEntryIds)
+		}
+	})
+}
+
 // TestFollowUpActions: only a clinician of the patient works a flag; resolving and
 // dismissing need a note; every change is in the history.
 func TestFollowUpActions(t *testing.T) {

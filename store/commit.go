@@ -99,7 +99,7 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 			continue
 		}
 		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true,
-			ruleCache: s.ruleCache, groupCreates: creates}
+			ruleCache: s.ruleCache, linked: s.linkedEvidence, groupCreates: creates}
 		w.err = runInSavepoint(w.tx, func() error { return w.fn(w.tx) })
 		if w.err == nil {
 			committed++

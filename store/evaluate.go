@@ -267,6 +267,7 @@ func (s *Store) withdrawEvidence(ctx context.Context, tx *Tx, patientID, entryID
 		if _, err := tx.ExecContext(ctx, `DELETE FROM flag_evidence WHERE flag_id = ? AND entry_id = ?`, fl.id, entryID); err != nil {
 			return err
 		}
+		tx.evidenceUnlinked(fl.id)
 		urgency, evidenceTime, err := s.remainingSupport(ctx, tx, patientID, fl)
 		if err != nil {
 			return err

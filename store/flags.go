@@ -108,14 +108,18 @@ func openFlag(ctx context.Context, tx *Tx, patientID string, at time.Time, f Fin
 }
 
 // addEvidence links entries to a flag and returns those not linked before, in the order
-// given. One statement for the whole list: a flag on a busy journal cites dozens of
-// entries, and a statement per entry made recording findings as costly as storing the
-// entry itself.
+// given. Entries the writer knows to be linked are left out (linkedEvidence); the rest go
+// in one statement, since a statement per entry made recording findings as costly as
+// storing the entry itself.
 func addEvidence(ctx context.Context, tx *Tx, flagID string, entryIDs []string) ([]string, error) {
-	if len(entryIDs) == 0 {
+	// Once this write commits, every entry of the list is linked: those the cache knows
+	// were already, the others are inserted now or found there.
+	tx.evidenceLinked(flagID, entryIDs)
+	unknown := tx.unlinkedEvidence(flagID, entryIDs)
+	if len(unknown) == 0 {
 		return nil, nil
 	}
-	list, err := json.Marshal(entryIDs)
+	list, err := json.Marshal(unknown)
 	if err != nil {
 		return nil, fmt.Errorf("encode evidence: %w", err)
 	}
@@ -138,7 +142,7 @@ func addEvidence(ctx context.Context, tx *Tx, flagID string, entryIDs []string) 
 		return nil, err
 	}
 	var added []string
-	for _, id := range entryIDs {
+	for _, id := range unknown {
 		if inserted[id] {
 			added = append(added, id)
 			delete(inserted, id) // an id listed twice is added once

@@ -31,14 +31,15 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 
-	commits      *commitLoop   // serializes and groups writes on the writer
-	checkpoints  *checkpointer // copies the WAL into the database file beside the writer
-	writerStmts  *stmtCache    // prepared statements of each pool
-	readerStmts  *stmtCache
-	ruleCache    *ruleContextCache  // the rules' view of recently active patients
-	firstPages   *firstPageCache    // the newest page of recently read journals
-	evaluator    *Evaluator         // checks entries against the rules; nil: no flags
-	flagListener func([]FlagChange) // told of flags raised or changed, after commit
+	commits        *commitLoop   // serializes and groups writes on the writer
+	checkpoints    *checkpointer // copies the WAL into the database file beside the writer
+	writerStmts    *stmtCache    // prepared statements of each pool
+	readerStmts    *stmtCache
+	ruleCache      *ruleContextCache  // the rules' view of recently active patients
+	linkedEvidence *linkedEvidence    // flags' evidence links the writer knows of
+	firstPages     *firstPageCache    // the newest page of recently read journals
+	evaluator      *Evaluator         // checks entries against the rules; nil: no flags
+	flagListener   func([]FlagChange) // told of flags raised or changed, after commit
 }
 
 // Option changes how Open sets up a Store.
@@ -70,7 +71,7 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve database path %q: %w", path, err)
 	}
-	s := &Store{now: time.Now, ruleCache: newRuleContextCache(), firstPages: newFirstPageCache()}
+	s := &Store{now: time.Now, ruleCache: newRuleContextCache(), linkedEvidence: newLinkedEvidence(), firstPages: newFirstPageCache()}
 	for _, opt := range opts {
 		opt(s)
 	}

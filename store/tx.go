@@ -32,6 +32,8 @@ type Tx struct {
 	// ruleCache, in the commit loop, is the store's cache of rule contexts, which a write
 	// other than a new entry must clear for its patient (journalChanged).
 	ruleCache *ruleContextCache
+	// linked, in the commit loop, are the evidence links the writer knows of.
+	linked *linkedEvidence
 	// groupCreates, in the commit loop, are the entries the group's earlier writes
 	// created; created are this write's own, which join them if it succeeds.
 	groupCreates groupCreates
