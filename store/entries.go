@@ -401,19 +401,22 @@ func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.
 	if err != nil {
 		return false, 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO entries (id, patient_id, kind, occurred_time, code,
+	// The insert's trigger bumps the patient's journal version (migration 9); RETURNING
+	// sees the version from before the trigger ran (NULL: the patient's first change).
+	var before sql.NullInt64
+	err = tx.QueryRowContext(ctx, `INSERT INTO entries (id, patient_id, kind, occurred_time, code,
 		value, medication_id, body, create_time, update_time, change_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+		RETURNING (SELECT version FROM journal_versions WHERE journal_versions.patient_id = entries.patient_id)`,
 		e.Id, patientID, cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID,
-		cols.body, millis(tx.now), millis(tx.now), seq)
+		cols.body, millis(tx.now), millis(tx.now), seq).Scan(&before)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, 0, nil // the id is stored already: a retry
+	}
 	if err != nil {
 		return false, 0, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, 0, err
-	}
-	v, err = bumpJournalVersionTo(ctx, tx, patientID)
-	return true, v, err
+	return true, journalVersion(before.Int64 + 1), nil
 }
 
 func updateEntry(ctx context.Context, tx *Tx, e *medjournalv1.Entry) error {
