@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -108,44 +107,25 @@ func openFlag(ctx context.Context, tx *Tx, patientID string, at time.Time, f Fin
 }
 
 // addEvidence links entries to a flag and returns those not linked before, in the order
-// given. Entries the writer knows to be linked are left out (linkedEvidence); the rest go
-// in one statement, since a statement per entry made recording findings as costly as
-// storing the entry itself.
+// given. Entries the writer knows to be linked are left out (linkedEvidence): a finding
+// on a busy journal cites dozens of entries, nearly all of them cited before, so what is
+// left is usually the trigger alone, and a statement per entry is the cheapest way to
+// link it.
 func addEvidence(ctx context.Context, tx *Tx, flagID string, entryIDs []string) ([]string, error) {
 	// Once this write commits, every entry of the list is linked: those the cache knows
 	// were already, the others are inserted now or found there.
 	tx.evidenceLinked(flagID, entryIDs)
-	unknown := tx.unlinkedEvidence(flagID, entryIDs)
-	if len(unknown) == 0 {
-		return nil, nil
-	}
-	list, err := json.Marshal(unknown)
-	if err != nil {
-		return nil, fmt.Errorf("encode evidence: %w", err)
-	}
-	// WHERE true tells SQLite's parser the ON CONFLICT belongs to the INSERT, not a join.
-	rows, err := tx.QueryContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id)
-		SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING entry_id`, flagID, string(list))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	inserted := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+	var added []string
+	for _, id := range tx.unlinkedEvidence(flagID, entryIDs) {
+		res, err := tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES (?, ?)
+			ON CONFLICT DO NOTHING`, flagID, id)
+		if err != nil {
 			return nil, err
 		}
-		inserted[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var added []string
-	for _, id := range unknown {
-		if inserted[id] {
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n > 0 { // an id listed twice is added once
 			added = append(added, id)
-			delete(inserted, id) // an id listed twice is added once
 		}
 	}
 	return added, nil
