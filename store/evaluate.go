@@ -162,8 +162,10 @@ func (pre *preEvaluation) holdsAt(version journalVersion) bool {
 	return pre != nil && (pre.anyJournal || version == pre.version+1)
 }
 
-// journalVersion counts the writes to what the rules read of a patient: entries,
-// medications and the profile each bump it (bumpJournalVersion) in their transaction.
+// journalVersion counts the writes to what the rules read of a patient, each bumping it in
+// its own transaction: a new entry through the insert's trigger (insertEntry), an edit or
+// a delete through bumpJournalVersionOfEntry, a medication or the profile through
+// bumpJournalVersion.
 type journalVersion int64
 
 // journalVersionQuery reads a patient's version; a patient whose journal never changed has
