@@ -24,7 +24,7 @@ type Finding struct {
 // list is bounded by time, so evaluating costs the same however long the journal is.
 type EvalInput struct {
 	Trigger     *medjournalv1.Entry
-	Recent      []*medjournalv1.Entry // live entries other than notes within Window of the trigger, both sides, oldest first; a trigger not yet stored is not among them
+	Recent      []*medjournalv1.Entry // live entries other than notes within the trigger's horizon (Evaluator.Horizon; Window without one), both sides, oldest first; a trigger not yet stored is not among them
 	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger, oldest first
 	Medications []*medjournalv1.Medication
 	Patient     *medjournalv1.Account
@@ -89,7 +89,7 @@ func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger
 	if err != nil {
 		return EvalInput{}, fmt.Errorf("load journal for rules: %w", err)
 	}
-	return pc.input(trigger, s.evaluator.Window, s.evaluator.LabLookback), nil
+	return pc.input(trigger, s.evaluator.horizon(trigger), s.evaluator.LabLookback), nil
 }
 
 // evaluate runs the rules for a new or changed live entry and records what they found,
@@ -124,7 +124,7 @@ func (s *Store) evaluateCreated(ctx context.Context, tx *Tx, patientID string, e
 	if pc == nil {
 		return s.evaluate(ctx, tx, patientID, e)
 	}
-	findings, err := s.evaluator.Evaluate(pc.input(e, s.evaluator.Window, s.evaluator.LabLookback))
+	findings, err := s.evaluator.Evaluate(pc.input(e, s.evaluator.horizon(e), s.evaluator.LabLookback))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate entry %s: %w", e.GetId(), err)
 	}
@@ -249,7 +249,7 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 	if err == nil {
 		// The context is the journal at pre.version; evaluating it needs no database. The
 		// entry is not stored yet, so it is not in Recent: the rules place it themselves.
-		pre.findings, err = s.evaluator.Evaluate(pc.input(e, s.evaluator.Window, s.evaluator.LabLookback))
+		pre.findings, err = s.evaluator.Evaluate(pc.input(e, s.evaluator.horizon(e), s.evaluator.LabLookback))
 	}
 	if err != nil {
 		return nil, err

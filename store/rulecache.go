@@ -296,11 +296,13 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 	return pc, nil
 }
 
-// input selects what the rules read for trigger: entries within the window on either
-// side, notes never; lab history up to the trigger for baselines and repeat tests. Both
-// are slices of the context's own lists, found by binary search, so selecting costs the
-// same however busy the patient's journal is; the rules count doses of the trigger's day
-// only, whatever else Recent holds.
+// input selects what the rules read for trigger: entries within window on either side
+// (the trigger's horizon: what its rules can see, often two days of a context that holds
+// weeks, which the engine would otherwise walk past on every evaluation), notes never;
+// lab history up to the trigger for baselines and repeat tests. Both are slices of the
+// context's own lists, found by binary search, so selecting costs the same however busy
+// the patient's journal is; the rules count doses of the trigger's day only, whatever else
+// Recent holds.
 func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration) EvalInput {
 	at := trigger.GetOccurredTime().AsTime()
 	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient}
