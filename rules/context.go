@@ -190,35 +190,47 @@ func (e *Engine) labsByAnalyte(in Input, at int64) []analyteResults {
 	return out
 }
 
-// windowSummary is what a window's entries add up to, kept while the window widens.
+// windowSummary is what a window's entries add up to, kept while the window widens. Each
+// code has one record, found with one map lookup per entry: a busy journal adds hundreds
+// of entries per evaluation, and a lookup per field, with a map of days per symptom, was
+// most of the summary's cost.
 type windowSummary struct {
-	symptoms           map[string]int32 // highest severity
-	symptomDays        map[string]map[localDay]bool
-	vitalMax, vitalMin map[string]float64
-	dosesToday         map[string]int32 // taken, by medication
+	symptoms   map[string]*symptomSummary
+	vitals     map[string]*vitalSummary
+	dosesToday map[string]int32 // taken, by medication
 }
 
+type symptomSummary struct {
+	severity int32      // highest
+	days     []localDay // distinct; a window spans at most a few weeks of days
+}
+
+type vitalSummary struct{ max, min float64 }
+
 func newWindowSummary() *windowSummary {
-	return &windowSummary{symptoms: map[string]int32{}, symptomDays: map[string]map[localDay]bool{},
-		vitalMax: map[string]float64{}, vitalMin: map[string]float64{}, dosesToday: map[string]int32{}}
+	return &windowSummary{symptoms: map[string]*symptomSummary{}, vitals: map[string]*vitalSummary{},
+		dosesToday: map[string]int32{}}
 }
 
 func (s *windowSummary) add(n nearEntry, today localDay) {
 	switch k := n.entry.GetKind().(type) {
 	case *medjournalv1.Entry_Symptom:
 		code := k.Symptom.GetCode()
-		s.symptoms[code] = max(s.symptoms[code], int32(k.Symptom.GetSeverity()))
-		if s.symptomDays[code] == nil {
-			s.symptomDays[code] = map[localDay]bool{}
+		sum := s.symptoms[code]
+		if sum == nil {
+			sum = &symptomSummary{}
+			s.symptoms[code] = sum
 		}
-		s.symptomDays[code][n.day] = true
+		sum.severity = max(sum.severity, int32(k.Symptom.GetSeverity()))
+		if !slices.Contains(sum.days, n.day) {
+			sum.days = append(sum.days, n.day)
+		}
 	case *medjournalv1.Entry_Vital:
 		code, val := k.Vital.GetCode(), k.Vital.GetCanonicalValue()
-		if old, ok := s.vitalMax[code]; !ok || val > old {
-			s.vitalMax[code] = val
-		}
-		if old, ok := s.vitalMin[code]; !ok || val < old {
-			s.vitalMin[code] = val
+		if sum := s.vitals[code]; sum == nil {
+			s.vitals[code] = &vitalSummary{max: val, min: val}
+		} else {
+			sum.max, sum.min = max(sum.max, val), min(sum.min, val)
 		}
 	case *medjournalv1.Entry_Dose:
 		if k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN && n.day == today {

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"maps"
 	"slices"
 	"time"
 
@@ -128,12 +127,15 @@ func (cs *contexts) summarizeJournal() {
 		lo, hi = from, to
 		// The maps are copies, since the summary goes on to wider windows.
 		c := cs.byWindow[w]
-		c.Symptoms = maps.Clone(sum.symptoms)
-		c.SymptomDays = make(map[string]int32, len(sum.symptomDays))
-		for code, d := range sum.symptomDays {
-			c.SymptomDays[code] = int32(len(d))
+		c.Symptoms = make(map[string]int32, len(sum.symptoms))
+		c.SymptomDays = make(map[string]int32, len(sum.symptoms))
+		for code, s := range sum.symptoms {
+			c.Symptoms[code], c.SymptomDays[code] = s.severity, int32(len(s.days))
 		}
-		c.VitalMax, c.VitalMin = maps.Clone(sum.vitalMax), maps.Clone(sum.vitalMin)
+		c.VitalMax, c.VitalMin = make(map[string]float64, len(sum.vitals)), make(map[string]float64, len(sum.vitals))
+		for code, s := range sum.vitals {
+			c.VitalMax[code], c.VitalMin[code] = s.max, s.min
+		}
 		c.MaxDosesTakenToday = 0
 		for _, n := range sum.dosesToday {
 			c.MaxDosesTakenToday = max(c.MaxDosesTakenToday, n)
