@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/medjournal/medjournal/catalog"
 	rulesv1 "github.com/medjournal/medjournal/gen/medjournal/rules/v1"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 )
@@ -318,16 +319,21 @@ func (e *Engine) patientLocation(a *medjournalv1.Account) *time.Location {
 
 // analyte maps a LOINC code to the short analyte name rules use ("751-8" → "anc"), so
 // alternate codes for one analyte read the same.
-func (e *Engine) analyte(loinc string) string {
-	t, ok := e.cat.LabTest(loinc)
-	if !ok {
-		return ""
+func (e *Engine) analyte(loinc string) string { return e.analytes[loinc] }
+
+// analyteNames names the analyte of every lab test in the catalog, once at load: the
+// rules ask for it for every lab result in a window, and deriving it from the catalog's
+// short name each time was a lookup, a lower-casing and a rename per result.
+func analyteNames(cat *catalog.Catalog) map[string]string {
+	names := map[string]string{}
+	for _, t := range cat.LabTests().GetLabTests() {
+		short := strings.ToLower(t.GetShortName())
+		if a, ok := analyteByShortName[short]; ok {
+			short = a
+		}
+		names[t.GetCode()] = short
 	}
-	short := strings.ToLower(t.GetShortName())
-	if a, ok := analyteByShortName[short]; ok {
-		return a
-	}
-	return short
+	return names
 }
 
 // analyteByShortName renames the catalog short names that are not already the analyte

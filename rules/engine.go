@@ -56,6 +56,8 @@ type Engine struct {
 	zones         tz.Cache // patients' time zones, for "today" and day boundaries
 	// candidates are the rules each trigger can match (candidateRules).
 	candidates map[triggerKey][]*compiledRule
+	// analytes name each catalog lab test's analyte, by LOINC code (analyteNames).
+	analytes map[string]string
 }
 
 type compiledRule struct {
@@ -95,7 +97,7 @@ func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 	if err != nil {
 		return nil, fmt.Errorf("rules: CEL environment: %w", err)
 	}
-	e := &Engine{cat: cat, list: list}
+	e := &Engine{cat: cat, list: list, analytes: analyteNames(cat)}
 	if e.contextFields, err = contextFieldTypes(); err != nil {
 		return nil, err
 	}
