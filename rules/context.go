@@ -37,13 +37,32 @@ type view struct {
 	nearReady, labsReady bool
 }
 
-// nearEntry is a recent entry with its time and, for symptoms and doses (the kinds
-// counted by day), its local day.
+// nearEntry is a recent entry with what the summaries and the evidence read of it, taken
+// out once when the view is prepared: its time, its kind, code and value, and for
+// symptoms and doses (the kinds counted by day) its local day. A busy window is walked
+// several times per evaluation (summaries, evidence); reading these from one array, not
+// through each entry's nested messages again, keeps the walks to memory they just used.
 type nearEntry struct {
 	entry *medjournalv1.Entry
 	at    int64 // Unix nanoseconds (unixNanos)
 	day   localDay
+	kind  nearKind
+	// code is a symptom's or vital's code, a lab result's analyte (entryCode), or a dose's
+	// medication.
+	code  string
+	value float64 // a vital's or lab result's canonical value
+	level int32   // a symptom's severity; 1 for a dose taken
 }
+
+type nearKind uint8
+
+const (
+	nearOther nearKind = iota
+	nearSymptom
+	nearVital
+	nearLab
+	nearDose
+)
 
 // unixNanos is the timestamp's time in Unix nanoseconds, which covers every time an entry
 // may have (1900 to 2262). Comparing these rather than time.Time values from AsTime was a
@@ -52,16 +71,13 @@ func unixNanos(ts *timestamppb.Timestamp) int64 {
 	return ts.GetSeconds()*int64(time.Second) + int64(ts.GetNanos())
 }
 
-// localDay is a calendar date in the patient's time zone.
-type localDay struct {
-	year  int
-	month time.Month
-	day   int
-}
+// localDay is a calendar date in the patient's time zone, packed into one number (days
+// are only compared, never taken apart), so the journal's entries stay small to walk.
+type localDay int32
 
 func dayOf(t time.Time) localDay {
 	y, m, d := t.Date()
-	return localDay{y, m, d}
+	return localDay(y*16*32 + int(m)*32 + d)
 }
 
 // analyteResults are one analyte's results up to the trigger, oldest first.
@@ -123,8 +139,19 @@ func (v *view) nearby() []nearEntry {
 
 func (v *view) nearEntry(entry *medjournalv1.Entry, at int64) nearEntry {
 	n := nearEntry{entry: entry, at: at}
-	switch entry.GetKind().(type) {
-	case *medjournalv1.Entry_Symptom, *medjournalv1.Entry_Dose:
+	switch k := entry.GetKind().(type) {
+	case *medjournalv1.Entry_Symptom:
+		n.kind, n.code, n.level = nearSymptom, k.Symptom.GetCode(), int32(k.Symptom.GetSeverity())
+		n.day = dayOf(time.Unix(0, at).In(v.loc))
+	case *medjournalv1.Entry_Vital:
+		n.kind, n.code, n.value = nearVital, k.Vital.GetCode(), k.Vital.GetCanonicalValue()
+	case *medjournalv1.Entry_Lab:
+		n.kind, n.code, n.value = nearLab, v.e.analyte(k.Lab.GetCode()), k.Lab.GetCanonicalValue()
+	case *medjournalv1.Entry_Dose:
+		n.kind, n.code = nearDose, k.Dose.GetMedicationId()
+		if k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN {
+			n.level = 1
+		}
 		n.day = dayOf(time.Unix(0, at).In(v.loc))
 	}
 	return n
@@ -214,28 +241,26 @@ func newWindowSummary() *windowSummary {
 }
 
 func (s *windowSummary) add(n nearEntry, today localDay) {
-	switch k := n.entry.GetKind().(type) {
-	case *medjournalv1.Entry_Symptom:
-		code := k.Symptom.GetCode()
-		sum := s.symptoms[code]
+	switch n.kind {
+	case nearSymptom:
+		sum := s.symptoms[n.code]
 		if sum == nil {
 			sum = &symptomSummary{}
-			s.symptoms[code] = sum
+			s.symptoms[n.code] = sum
 		}
-		sum.severity = max(sum.severity, int32(k.Symptom.GetSeverity()))
+		sum.severity = max(sum.severity, n.level)
 		if !slices.Contains(sum.days, n.day) {
 			sum.days = append(sum.days, n.day)
 		}
-	case *medjournalv1.Entry_Vital:
-		code, val := k.Vital.GetCode(), k.Vital.GetCanonicalValue()
-		if sum := s.vitals[code]; sum == nil {
-			s.vitals[code] = &vitalSummary{max: val, min: val}
+	case nearVital:
+		if sum := s.vitals[n.code]; sum == nil {
+			s.vitals[n.code] = &vitalSummary{max: n.value, min: n.value}
 		} else {
-			sum.max, sum.min = max(sum.max, val), min(sum.min, val)
+			sum.max, sum.min = max(sum.max, n.value), min(sum.min, n.value)
 		}
-	case *medjournalv1.Entry_Dose:
-		if k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN && n.day == today {
-			s.dosesToday[k.Dose.GetMedicationId()]++
+	case nearDose:
+		if n.level == 1 && n.day == today {
+			s.dosesToday[n.code]++
 		}
 	}
 }

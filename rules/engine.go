@@ -257,17 +257,16 @@ func (e *Engine) evidence(v *view, r *compiledRule) []string {
 	trigger := v.in.Trigger
 	ids := []string{trigger.GetId()}
 	for _, n := range v.within(r.window) {
-		entry := n.entry
-		if n.at == v.atNs && entry.GetId() == trigger.GetId() {
+		// Evidence is symptoms, vitals and lab results, by code (entryCode).
+		if n.code == "" || (n.kind != nearSymptom && n.kind != nearVital && n.kind != nearLab) {
 			continue
 		}
-		code := e.entryCode(entry)
-		if code == "" {
+		if n.at == v.atNs && n.entry.GetId() == trigger.GetId() {
 			continue
 		}
 		for _, ec := range r.evidence {
-			if ec.code == code && e.evidenceMatches(entry, ec) {
-				ids = append(ids, entry.GetId())
+			if ec.code == n.code && e.evidenceMatches(n, ec) {
+				ids = append(ids, n.entry.GetId())
 				break
 			}
 		}
@@ -275,17 +274,16 @@ func (e *Engine) evidence(v *view, r *compiledRule) []string {
 	return ids
 }
 
-func (e *Engine) evidenceMatches(entry *medjournalv1.Entry, ec evidenceCode) bool {
-	switch k := entry.GetKind().(type) {
-	case *medjournalv1.Entry_Vital:
-		return ec.test == nil || ec.test(k.Vital.GetCanonicalValue())
-	case *medjournalv1.Entry_Lab:
-		v := k.Lab.GetCanonicalValue()
+func (e *Engine) evidenceMatches(n nearEntry, ec evidenceCode) bool {
+	switch n.kind {
+	case nearVital:
+		return ec.test == nil || ec.test(n.value)
+	case nearLab:
 		if ec.test != nil {
-			return ec.test(v)
+			return ec.test(n.value)
 		}
-		low, high := e.referenceRange(entry)
-		return v < low || (high > 0 && v > high)
+		low, high := e.referenceRange(n.entry)
+		return n.value < low || (high > 0 && n.value > high)
 	}
 	return true
 }
