@@ -51,7 +51,8 @@ type nearEntry struct {
 	// medication.
 	code  string
 	value float64 // a vital's or lab result's canonical value
-	level int32   // a symptom's severity; 1 for a dose taken
+	level int32   // a symptom's severity
+	taken bool    // a dose taken, not skipped or missed
 }
 
 type nearKind uint8
@@ -149,9 +150,7 @@ func (v *view) nearEntry(entry *medjournalv1.Entry, at int64) nearEntry {
 		n.kind, n.code, n.value = nearLab, v.e.analyte(k.Lab.GetCode()), k.Lab.GetCanonicalValue()
 	case *medjournalv1.Entry_Dose:
 		n.kind, n.code = nearDose, k.Dose.GetMedicationId()
-		if k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN {
-			n.level = 1
-		}
+		n.taken = k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN
 		n.day = dayOf(time.Unix(0, at).In(v.loc))
 	}
 	return n
@@ -259,7 +258,7 @@ func (s *windowSummary) add(n nearEntry, today localDay) {
 			sum.max, sum.min = max(sum.max, n.value), min(sum.min, n.value)
 		}
 	case nearDose:
-		if n.level == 1 && n.day == today {
+		if n.taken && n.day == today {
 			s.dosesToday[n.code]++
 		}
 	}
