@@ -43,16 +43,15 @@ type view struct {
 // several times per evaluation (summaries, evidence); reading these from one array, not
 // through each entry's nested messages again, keeps the walks to memory they just used.
 type nearEntry struct {
-	entry *medjournalv1.Entry
-	at    int64 // Unix nanoseconds (unixNanos)
-	day   localDay
-	kind  nearKind
-	// code is a symptom's or vital's code, a lab result's analyte (entryCode), or a dose's
-	// medication.
-	code  string
-	value float64 // a vital's or lab result's canonical value
-	level int32   // a symptom's severity
-	taken bool    // a dose taken, not skipped or missed
+	entry      *medjournalv1.Entry
+	at         int64 // Unix nanoseconds (unixNanos)
+	day        localDay
+	kind       nearKind
+	code       string  // entryCode: a symptom's or vital's code, a lab result's analyte
+	medication string  // a dose's
+	value      float64 // a vital's or lab result's canonical value
+	level      int32   // a symptom's severity
+	taken      bool    // a dose taken, not skipped or missed
 }
 
 type nearKind uint8
@@ -139,17 +138,17 @@ func (v *view) nearby() []nearEntry {
 }
 
 func (v *view) nearEntry(entry *medjournalv1.Entry, at int64) nearEntry {
-	n := nearEntry{entry: entry, at: at}
+	n := nearEntry{entry: entry, at: at, code: v.e.entryCode(entry)}
 	switch k := entry.GetKind().(type) {
 	case *medjournalv1.Entry_Symptom:
-		n.kind, n.code, n.level = nearSymptom, k.Symptom.GetCode(), int32(k.Symptom.GetSeverity())
+		n.kind, n.level = nearSymptom, int32(k.Symptom.GetSeverity())
 		n.day = dayOf(time.Unix(0, at).In(v.loc))
 	case *medjournalv1.Entry_Vital:
-		n.kind, n.code, n.value = nearVital, k.Vital.GetCode(), k.Vital.GetCanonicalValue()
+		n.kind, n.value = nearVital, k.Vital.GetCanonicalValue()
 	case *medjournalv1.Entry_Lab:
-		n.kind, n.code, n.value = nearLab, v.e.analyte(k.Lab.GetCode()), k.Lab.GetCanonicalValue()
+		n.kind, n.value = nearLab, k.Lab.GetCanonicalValue()
 	case *medjournalv1.Entry_Dose:
-		n.kind, n.code = nearDose, k.Dose.GetMedicationId()
+		n.kind, n.medication = nearDose, k.Dose.GetMedicationId()
 		n.taken = k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN
 		n.day = dayOf(time.Unix(0, at).In(v.loc))
 	}
@@ -259,7 +258,7 @@ func (s *windowSummary) add(n nearEntry, today localDay) {
 		}
 	case nearDose:
 		if n.taken && n.day == today {
-			s.dosesToday[n.code]++
+			s.dosesToday[n.medication]++
 		}
 	}
 }

@@ -257,8 +257,7 @@ func (e *Engine) evidence(v *view, r *compiledRule) []string {
 	trigger := v.in.Trigger
 	ids := []string{trigger.GetId()}
 	for _, n := range v.within(r.window) {
-		// Evidence is symptoms, vitals and lab results, by code (entryCode).
-		if n.code == "" || (n.kind != nearSymptom && n.kind != nearVital && n.kind != nearLab) {
+		if n.code == "" {
 			continue
 		}
 		if n.at == v.atNs && n.entry.GetId() == trigger.GetId() {
