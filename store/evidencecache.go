@@ -91,8 +91,8 @@ func (tx *Tx) evidenceUnlinked(flagID string) {
 	}
 }
 
-// unlinkedEvidence are the ids that may not be linked to the flag yet.
-func (tx *Tx) unlinkedEvidence(flagID string, ids []string) []string {
+// unknownEvidence are the ids not known to be linked to the flag: those to send to SQLite.
+func (tx *Tx) unknownEvidence(flagID string, ids []string) []string {
 	if tx.linked == nil {
 		return ids
 	}

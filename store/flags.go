@@ -116,7 +116,7 @@ func addEvidence(ctx context.Context, tx *Tx, flagID string, entryIDs []string) 
 	// were already, the others are inserted now or found there.
 	tx.evidenceLinked(flagID, entryIDs)
 	var added []string
-	for _, id := range tx.unlinkedEvidence(flagID, entryIDs) {
+	for _, id := range tx.unknownEvidence(flagID, entryIDs) {
 		res, err := tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES (?, ?)
 			ON CONFLICT DO NOTHING`, flagID, id)
 		if err != nil {
