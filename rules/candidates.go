@@ -26,7 +26,7 @@ type triggerKey struct {
 // triggerKeyOf is the key of an entry.
 func (e *Engine) triggerKeyOf(t *medjournalv1.Entry) triggerKey {
 	k := triggerKey{code: e.entryCode(t)}
-	if fd := t.ProtoReflect().WhichOneof(entryKinds()); fd != nil {
+	if fd := t.ProtoReflect().WhichOneof(e.kinds); fd != nil {
 		k.kind = fd.TextName()
 	}
 	return k
@@ -46,6 +46,8 @@ func (k triggerKey) triggerFields() (symptom, vital, lab string) {
 	return "", "", ""
 }
 
+// entryKinds is the Entry message's kind oneof. Building it makes an Entry, so the engine
+// keeps the one Compile found (Engine.kinds) for the calls made per evaluation.
 func entryKinds() protoreflect.OneofDescriptor {
 	return (&medjournalv1.Entry{}).ProtoReflect().Descriptor().Oneofs().ByName("kind")
 }

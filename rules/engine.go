@@ -16,6 +16,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/medjournal/medjournal/catalog"
 	rulesv1 "github.com/medjournal/medjournal/gen/medjournal/rules/v1"
@@ -58,6 +59,8 @@ type Engine struct {
 	candidates map[triggerKey][]*compiledRule
 	// analytes name each catalog lab test's analyte, by LOINC code (analyteNames).
 	analytes map[string]string
+	// kinds is the Entry message's kind oneof (entryKinds), read for every trigger.
+	kinds protoreflect.OneofDescriptor
 }
 
 type compiledRule struct {
@@ -97,7 +100,7 @@ func Compile(cat *catalog.Catalog, list *medjournalv1.ListRulesResponse) (*Engin
 	if err != nil {
 		return nil, fmt.Errorf("rules: CEL environment: %w", err)
 	}
-	e := &Engine{cat: cat, list: list, analytes: analyteNames(cat)}
+	e := &Engine{cat: cat, list: list, analytes: analyteNames(cat), kinds: entryKinds()}
 	if e.contextFields, err = contextFieldTypes(); err != nil {
 		return nil, err
 	}
