@@ -83,13 +83,20 @@ func (s *Store) SetFlagListener(fn func([]FlagChange)) { s.flagListener = fn }
 const ruleEntryColumns = `id, patient_id, body, occurred_time, create_time, update_time, delete_time, change_seq, NULL`
 
 // evalInput reads the journal context of trigger within tx. What the rules see of the
-// window is decided in one place, patientContext.input, for this path and the cached one.
+// window is decided in one place, ruleInput, for this path and the cached one.
 func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger *medjournalv1.Entry) (EvalInput, error) {
 	pc, err := s.loadPatientContext(ctx, tx, patientID, 0, s.triggerRange(trigger), nil)
 	if err != nil {
 		return EvalInput{}, fmt.Errorf("load journal for rules: %w", err)
 	}
-	return pc.input(trigger, s.evaluator.horizon(trigger), s.evaluator.LabLookback), nil
+	return s.ruleInput(pc, trigger), nil
+}
+
+// ruleInput is what the rules read of pc for trigger: the trigger's horizon of the journal,
+// not the whole window the context holds, and the lab history. Every evaluation, from the
+// cache or from SQLite, takes its input here, so all of them see the same cut.
+func (s *Store) ruleInput(pc *patientContext, trigger *medjournalv1.Entry) EvalInput {
+	return pc.input(trigger, s.evaluator.horizon(trigger), s.evaluator.LabLookback)
 }
 
 // evaluate runs the rules for a new or changed live entry and records what they found,
@@ -124,7 +131,7 @@ func (s *Store) evaluateCreated(ctx context.Context, tx *Tx, patientID string, e
 	if pc == nil {
 		return s.evaluate(ctx, tx, patientID, e)
 	}
-	findings, err := s.evaluator.Evaluate(pc.input(e, s.evaluator.horizon(e), s.evaluator.LabLookback))
+	findings, err := s.evaluator.Evaluate(s.ruleInput(pc, e))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate entry %s: %w", e.GetId(), err)
 	}
@@ -249,7 +256,7 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 	if err == nil {
 		// The context is the journal at pre.version; evaluating it needs no database. The
 		// entry is not stored yet, so it is not in Recent: the rules place it themselves.
-		pre.findings, err = s.evaluator.Evaluate(pc.input(e, s.evaluator.horizon(e), s.evaluator.LabLookback))
+		pre.findings, err = s.evaluator.Evaluate(s.ruleInput(pc, e))
 	}
 	if err != nil {
 		return nil, err
