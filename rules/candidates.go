@@ -46,8 +46,8 @@ func (k triggerKey) triggerFields() (symptom, vital, lab string) {
 	return "", "", ""
 }
 
-// entryKinds is the Entry message's kind oneof. Building it makes an Entry, so the engine
-// keeps the one Compile found (Engine.kinds) for the calls made per evaluation.
+// entryKinds is the Entry message's kind oneof. Building it makes an Entry, so Compile
+// finds it once and the engine reads it from Engine.kinds, at load and per evaluation.
 func entryKinds() protoreflect.OneofDescriptor {
 	return (&medjournalv1.Entry{}).ProtoReflect().Descriptor().Oneofs().ByName("kind")
 }
@@ -74,7 +74,7 @@ func (e *Engine) candidateRules(env *cel.Env, conditions []*cel.Ast) (map[trigge
 		if _, done := out[k]; done {
 			continue // alternate codes of one analyte
 		}
-		vars, err := partialContext(k)
+		vars, err := partialContext(k, e.kinds)
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func (e *Engine) candidateRules(env *cel.Env, conditions []*cel.Ast) (map[trigge
 // lab code, each other kind, and no kind.
 func (e *Engine) triggerKeys() []triggerKey {
 	keys := []triggerKey{{}}
-	kinds := entryKinds().Fields()
+	kinds := e.kinds.Fields()
 	for i := range kinds.Len() {
 		kind := kinds.Get(i).TextName()
 		switch kind {
@@ -120,8 +120,8 @@ func (e *Engine) triggerKeys() []triggerKey {
 // partialContext is the rules' context as far as k tells it: the trigger fields, and an
 // entry of k's kind whose every value is unknown. CEL treats an attribute as unknown when
 // an unknown pattern extends it, so "entry" or "entry.dose" as a whole stay unknown too;
-// only which kind is set is known.
-func partialContext(k triggerKey) (cel.PartialActivation, error) {
+// only which kind is set is known. kinds is the Entry message's kind oneof (Engine.kinds).
+func partialContext(k triggerKey, kinds protoreflect.OneofDescriptor) (cel.PartialActivation, error) {
 	symptom, vital, lab := k.triggerFields()
 	known := map[string]any{"trigger_symptom": symptom, "trigger_vital": vital, "trigger_lab": lab}
 	var unknown []*cel.AttributePatternType
@@ -138,7 +138,7 @@ func partialContext(k triggerKey) (cel.PartialActivation, error) {
 	for i := range entryFields.Len() {
 		fd := entryFields.Get(i)
 		switch {
-		case fd.ContainingOneof() != entryKinds():
+		case fd.ContainingOneof() != kinds:
 			unknown = append(unknown, cel.AttributePattern("entry").QualString(fd.TextName()))
 		case fd.TextName() != k.kind:
 			// Another kind: unset, as it is in the trigger.
