@@ -21,24 +21,28 @@ import (
 // rate every few minutes puts hundreds of entries in a window, so the view keeps them in
 // time order, where each window is one binary search away, rather than sorting them.
 // The entries and the lab history are prepared on first use (nearby, labHistory): a
-// trigger that no rule's condition matches on its own values needs neither.
+// trigger that no rule's condition matches on its own values needs neither. From a
+// Journal, both are slices of what it prepared when the store read the journal.
 type view struct {
 	e       *Engine
 	in      Input
+	journal *Journal // in.Journal, when the engine can read it (usableFor); else nil
 	horizon time.Duration
 	at      time.Time
 	atNs    int64 // at in Unix nanoseconds, as nearEntry.at
 	loc     *time.Location
 	local   time.Time // at in the patient's time zone
 	today   localDay
-	near    []nearEntry      // in.Recent within the horizon, oldest first; see nearby
+	near    []nearEntry      // the journal within the horizon, oldest first; see nearby
 	labs    []analyteResults // lab results up to the trigger, by analyte; see labHistory
+	// triggerApart says the trigger is not among near (not stored yet); see nearby.
+	triggerApart bool
 	// nearReady and labsReady say whether near and labs are prepared.
 	nearReady, labsReady bool
 }
 
 // nearEntry is a recent entry with what the summaries and the evidence read of it, taken
-// out once when the view is prepared: its time, its kind, code and value, and for
+// out once when the view is prepared, or once for every view when a Journal is: its time, its kind, code and value, and for
 // symptoms and doses (the kinds counted by day) its local day. A busy window is walked
 // several times per evaluation (summaries, evidence); reading these from one array, not
 // through each entry's nested messages again, keeps the walks to memory they just used.
@@ -98,51 +102,61 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 	at := in.Trigger.GetOccurredTime().AsTime()
 	loc := e.patientLocation(in.Patient)
 	v := &view{e: e, in: in, horizon: horizon, at: at, atNs: unixNanos(in.Trigger.GetOccurredTime()), loc: loc, local: at.In(loc)}
+	if in.Journal.usableFor(e, in) {
+		v.journal = in.Journal
+	}
 	v.today = dayOf(v.local)
 	return v
 }
 
-// nearby are the recent entries within the horizon, oldest first, with the local day of
-// each symptom and dose. The trigger is among them whether or not Recent holds it.
+// nearby are the journal's entries within the horizon, oldest first, with the local day
+// of each symptom and dose. The trigger is among them if the journal holds it already;
+// else triggerApart is set and the summaries add it themselves (summarizeJournal), since
+// a slice of a Journal is shared and cannot take it in.
 func (v *view) nearby() []nearEntry {
 	if v.nearReady {
 		return v.near
 	}
 	v.nearReady = true
-	v.near = make([]nearEntry, 0, len(v.in.Recent)+1)
 	from, to := v.atNs-int64(v.horizon), v.atNs+int64(v.horizon)
-	hasTrigger := false
-	for _, entry := range v.in.Recent {
-		when := unixNanos(entry.GetOccurredTime())
-		if when < from || when > to {
-			continue
+	if v.journal != nil {
+		v.near = v.journal.between(from, to)
+	} else {
+		v.near = make([]nearEntry, 0, len(v.in.Recent))
+		for _, entry := range v.in.Recent {
+			if when := unixNanos(entry.GetOccurredTime()); when >= from && when <= to {
+				v.near = append(v.near, v.e.prepareEntry(entry, when, v.loc))
+			}
 		}
-		// The trigger is in Recent only at its own time: compare ids only then.
-		hasTrigger = hasTrigger || (when == v.atNs && entry.GetId() == v.in.Trigger.GetId())
-		v.near = append(v.near, v.nearEntry(entry, when))
+		// The store hands the journal over oldest first; sort only what is not.
+		byTime := func(a, b nearEntry) int { return cmp.Compare(a.at, b.at) }
+		if !slices.IsSortedFunc(v.near, byTime) {
+			slices.SortStableFunc(v.near, byTime)
+		}
 	}
-	// The store hands the journal over oldest first; sort only what is not.
-	byTime := func(a, b nearEntry) int { return cmp.Compare(a.at, b.at) }
-	if !slices.IsSortedFunc(v.near, byTime) {
-		slices.SortStableFunc(v.near, byTime)
-	}
-	if !hasTrigger {
-		// Where the store would have it once stored: after entries at the same time
-		// with a lower id.
-		i, _ := slices.BinarySearchFunc(v.near, v.in.Trigger, func(n nearEntry, t *medjournalv1.Entry) int {
-			return cmp.Or(cmp.Compare(n.at, v.atNs), cmp.Compare(n.entry.GetId(), t.GetId()))
-		})
-		v.near = slices.Insert(v.near, i, v.nearEntry(v.in.Trigger, v.atNs))
+	// The trigger is among them only at its own time: compare ids only there.
+	v.triggerApart = true
+	i, _ := slices.BinarySearchFunc(v.near, v.atNs, func(n nearEntry, at int64) int { return cmp.Compare(n.at, at) })
+	for _, n := range v.near[i:] {
+		if n.at != v.atNs {
+			break
+		}
+		if n.entry.GetId() == v.in.Trigger.GetId() {
+			v.triggerApart = false
+			break
+		}
 	}
 	return v.near
 }
 
-func (v *view) nearEntry(entry *medjournalv1.Entry, at int64) nearEntry {
-	n := nearEntry{entry: entry, at: at, code: v.e.entryCode(entry)}
+// prepareEntry takes apart what the summaries and the evidence read of an entry at at
+// (unixNanos), its days in the time zone loc.
+func (e *Engine) prepareEntry(entry *medjournalv1.Entry, at int64, loc *time.Location) nearEntry {
+	n := nearEntry{entry: entry, at: at, code: e.entryCode(entry)}
 	switch k := entry.GetKind().(type) {
 	case *medjournalv1.Entry_Symptom:
 		n.kind, n.level = nearSymptom, int32(k.Symptom.GetSeverity())
-		n.day = dayOf(time.Unix(0, at).In(v.loc))
+		n.day = dayOf(time.Unix(0, at).In(loc))
 	case *medjournalv1.Entry_Vital:
 		n.kind, n.value = nearVital, k.Vital.GetCanonicalValue()
 	case *medjournalv1.Entry_Lab:
@@ -150,7 +164,7 @@ func (v *view) nearEntry(entry *medjournalv1.Entry, at int64) nearEntry {
 	case *medjournalv1.Entry_Dose:
 		n.kind, n.medication = nearDose, k.Dose.GetMedicationId()
 		n.taken = k.Dose.GetStatus() == medjournalv1.DoseStatus_DOSE_STATUS_TAKEN
-		n.day = dayOf(time.Unix(0, at).In(v.loc))
+		n.day = dayOf(time.Unix(0, at).In(loc))
 	}
 	return n
 }
@@ -159,7 +173,11 @@ func (v *view) nearEntry(entry *medjournalv1.Entry, at int64) nearEntry {
 func (v *view) labHistory() []analyteResults {
 	if !v.labsReady {
 		v.labsReady = true
-		v.labs = v.e.labsByAnalyte(v.in, v.atNs)
+		if v.journal != nil {
+			v.labs = v.journal.labsAt(v.in.Trigger, v.atNs)
+		} else {
+			v.labs = v.e.labsByAnalyte(v.in, v.atNs)
+		}
 	}
 	return v.labs
 }

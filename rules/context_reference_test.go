@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,7 +170,32 @@ func TestViewContextMatchesReference(t *testing.T) {
 				t.Fatalf("case %d, window %v among %v:\n together  %v\n reference %v", i, w, some, got, want)
 			}
 		}
+		// The same from a prepared Journal, holding the trigger or not, with the lists in
+		// the store's order (results at one time then fall by id, in the reference too).
+		sorted := in
+		sorted.Recent, sorted.LabHistory = byStoreOrder(in.Recent), byStoreOrder(in.LabHistory)
+		others := slices.DeleteFunc(slices.Clone(sorted.Recent), func(x *medjournalv1.Entry) bool { return x == in.Trigger })
+		for _, j := range []*Journal{e.NewJournal(sorted.Recent, sorted.LabHistory, in.Patient), e.NewJournal(others, sorted.LabHistory, in.Patient)} {
+			withJournal := sorted
+			withJournal.Journal = j
+			for _, w := range windows {
+				want := e.referenceContext(sorted, w)
+				if got := e.buildContexts(e.newView(withJournal, slices.Max(windows)), []time.Duration{w})[w]; !proto.Equal(got, want) {
+					t.Fatalf("case %d, window %v, from a journal:\n journal   %v\n reference %v", i, w, got, want)
+				}
+			}
+		}
 	}
+}
+
+// byStoreOrder is list as the store orders it: occurred time in milliseconds, then id.
+func byStoreOrder(list []*medjournalv1.Entry) []*medjournalv1.Entry {
+	list = slices.Clone(list)
+	slices.SortFunc(list, func(a, b *medjournalv1.Entry) int {
+		return cmp.Or(cmp.Compare(a.GetOccurredTime().AsTime().UnixMilli(), b.GetOccurredTime().AsTime().UnixMilli()),
+			strings.Compare(a.GetId(), b.GetId()))
+	})
+	return list
 }
 
 // randomInput is a journal of every kind around a trigger in late March (a DST change in

@@ -112,6 +112,10 @@ func (cs *contexts) summarizeJournal() {
 	v := cs.v
 	near := v.nearby()
 	sum := newWindowSummary()
+	if v.triggerApart {
+		// The trigger lies in every window: counted once, before them all.
+		sum.add(v.e.prepareEntry(v.in.Trigger, v.atNs, v.loc), v.today)
+	}
 	lo, hi := 0, 0 // near[lo:hi] is what sum holds
 	for i, w := range cs.windows {
 		from, to := v.withinRange(w)

@@ -28,6 +28,20 @@ type EvalInput struct {
 	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger, oldest first
 	Medications []*medjournalv1.Medication
 	Patient     *medjournalv1.Account
+	// Index is the evaluator's own index of the journal Recent and LabHistory were cut
+	// from (Evaluator.Index), or nil. It holds at least what they hold, and may reach
+	// further either side: the evaluator cuts it to the trigger's horizon itself.
+	Index JournalIndex
+}
+
+// JournalIndex is an evaluator's own prepared form of a patient's journal: the entries it
+// reads, taken apart once when the store reads the journal rather than again for every
+// trigger evaluated against it. The store keeps it beside its cached copy of the journal
+// and extends it with every entry it adds to that copy. An index is shared by evaluations
+// in flight and must not change; With makes a new one.
+type JournalIndex interface {
+	// With is the index with e added to its entries, to its lab history, or to both.
+	With(e *medjournalv1.Entry, entry, lab bool) JournalIndex
 }
 
 // Evaluator checks entries against the warning-sign rules. The store runs it inside the
@@ -49,6 +63,10 @@ type Evaluator struct {
 	// when it says no, the store reads no lab history when it loads the journal for that
 	// trigger alone. A back-dated dose would else read a year of results it never uses.
 	ReadsLabs func(trigger *medjournalv1.Entry) bool
+	// Index, when set, indexes a patient's journal as the store reads it: live entries
+	// other than notes, and lab results, each sorted by occurred time (ms), then id. The
+	// store passes the index with every EvalInput cut from that journal.
+	Index func(entries, labs []*medjournalv1.Entry, patient *medjournalv1.Account) JournalIndex
 }
 
 // readsLabs says whether trigger needs its lab history.

@@ -108,7 +108,7 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string)
 		t.Fatalf("flags raised: %v; want the pair flagged once the second entry is stored", flagged)
 	}
 	// The cache followed both entries.
-	if pc := s.ruleCache.byPatient[p]; isRecent(at, now) && (pc == nil || len(pc.entries) != 2) {
+	if pc := s.ruleCache.byPatient[p]; isRecent(at, now) && (pc == nil || pc.entries.Len() != 2) {
 		t.Fatalf("cached context after both entries: %+v, want both entries", pc)
 	}
 }

@@ -3,15 +3,14 @@ package store
 import (
 	"cmp"
 	"context"
-	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/sharedlist"
 )
 
 // ruleContextCache keeps, per patient, the part of the journal the rules read around the
@@ -40,16 +39,14 @@ const cacheMargin = 3 * 24 * time.Hour
 
 type patientContext struct {
 	version  journalVersion
-	from, to time.Time             // entries held: live entries other than notes in [from, to]
-	entries  []*medjournalv1.Entry // sorted by occurred time (ms), then id
-	labsFrom time.Time             // labs held: live labs in [labsFrom, to]
-	labs     []*medjournalv1.Entry
+	from, to time.Time                            // entries held: live entries other than notes in [from, to]
+	entries  sharedlist.List[*medjournalv1.Entry] // sorted by occurred time (ms), then id (compareEntries)
+	labsFrom time.Time                            // labs held: live labs in [labsFrom, to]
+	labs     sharedlist.List[*medjournalv1.Entry]
 	meds     []*medjournalv1.Medication
 	patient  *medjournalv1.Account
-
-	// entriesClaim and labsClaim count the slots of entries' and labs' backing arrays
-	// that some context holds (nil: not counted, so not to be shared); see extend.
-	entriesClaim, labsClaim *atomic.Int64
+	// index is the evaluator's index of entries and labs (Evaluator.Index), or nil.
+	index JournalIndex
 }
 
 func newRuleContextCache() *ruleContextCache {
@@ -102,7 +99,8 @@ func (c *ruleContextCache) committed(patientID string, before, after journalVers
 }
 
 // with is the context extended by e, stored as version after. Contexts are shared
-// read-only by evaluations in flight: it extends a copy.
+// read-only by evaluations in flight: it extends a copy, which shares the lists' arrays
+// with pc (sharedlist), since every create extends its patient's context.
 func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *patientContext {
 	next := *pc
 	next.version = after
@@ -110,41 +108,18 @@ func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *pat
 	e.FlagIds = nil
 	at := e.GetOccurredTime().AsTime()
 	inRange := !at.Before(pc.from) && !at.After(pc.to)
-	if inRange && e.GetNote() == nil {
-		next.entries, next.entriesClaim = extend(pc.entries, pc.entriesClaim, e)
+	inEntries := inRange && e.GetNote() == nil
+	inLabs := inRange && e.GetLab() != nil && !at.Before(pc.labsFrom)
+	if inEntries {
+		next.entries = pc.entries.With(e, compareEntries)
 	}
-	if inRange && e.GetLab() != nil && !at.Before(pc.labsFrom) {
-		next.labs, next.labsClaim = extend(pc.labs, pc.labsClaim, e)
+	if inLabs {
+		next.labs = pc.labs.With(e, compareEntries)
+	}
+	if pc.index != nil && (inEntries || inLabs) {
+		next.index = pc.index.With(e, inEntries, inLabs)
 	}
 	return &next
-}
-
-// extend is list with e in its place, and the claim on the result's backing array.
-// Every create extends its patient's context, and copying a busy journal's hundreds of
-// entries each time was most of what the writer spent keeping the cache. An entry that
-// goes last, as a patient's next entry nearly always does, is written into spare room
-// after list instead, shared with the contexts before it: they hold shorter slices of the
-// same array and never see the new slot. The slot is taken only if no context holds it
-// yet (claimed counts the slots handed out), so a slot some context can see is never
-// written again, whoever extends which context.
-func extend(list []*medjournalv1.Entry, claimed *atomic.Int64, e *medjournalv1.Entry) ([]*medjournalv1.Entry, *atomic.Int64) {
-	n := len(list)
-	if n > 0 && compareEntries(list[n-1], e) > 0 {
-		return counted(insertSorted(list, e))
-	}
-	if claimed != nil && n < cap(list) && claimed.CompareAndSwap(int64(n), int64(n+1)) {
-		return append(list, e), claimed
-	}
-	out := make([]*medjournalv1.Entry, n, 2*n+8) // room for the entries to come
-	copy(out, list)
-	return counted(append(out, e))
-}
-
-// counted is list with a claim on all of it.
-func counted(list []*medjournalv1.Entry) ([]*medjournalv1.Entry, *atomic.Int64) {
-	claimed := new(atomic.Int64)
-	claimed.Store(int64(len(list)))
-	return list, claimed
 }
 
 // contextAt is the patient's context at exactly version v, for a trigger at at: the
@@ -199,13 +174,6 @@ func (c *ruleContextCache) forget(patientID string) {
 // other entries are loaded for them alone and not cached.
 func isRecent(at, now time.Time) bool {
 	return !at.Before(now.Add(-lateLogging)) && !at.After(now.Add(time.Hour))
-}
-
-func insertSorted(list []*medjournalv1.Entry, e *medjournalv1.Entry) []*medjournalv1.Entry {
-	out := make([]*medjournalv1.Entry, 0, len(list)+1)
-	out = append(out, list...)
-	i, _ := slices.BinarySearchFunc(out, e, compareEntries)
-	return slices.Insert(out, i, e)
 }
 
 // compareEntries orders entries as the store's queries do: occurred time in milliseconds,
@@ -269,29 +237,36 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
-		pc.entries = append(pc.entries, r.entry)
+	entries := make([]*medjournalv1.Entry, len(rows))
+	for i, row := range rows {
+		entries[i] = row.entry
 	}
+	var labs []*medjournalv1.Entry
 	if !r.noLabs {
-		labs, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
+		rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
 			WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
 			ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), millis(pc.labsFrom), millis(pc.to))
 		if err != nil {
 			return nil, err
 		}
-		for _, row := range labs {
-			pc.labs = append(pc.labs, row.entry)
+		labs = make([]*medjournalv1.Entry, len(rows))
+		for i, row := range rows {
+			labs[i] = row.entry
 		}
 	}
+	pc.entries, pc.labs = sharedlist.Of(entries), sharedlist.Of(labs)
 	if same != nil && same.version == v {
 		pc.meds, pc.patient = same.meds, same.patient
-		return pc, nil
+	} else {
+		if pc.meds, err = medicationsOf(ctx, tx, patientID); err != nil {
+			return nil, err
+		}
+		if pc.patient, err = accountByID(ctx, tx, patientID); err != nil {
+			return nil, err
+		}
 	}
-	if pc.meds, err = medicationsOf(ctx, tx, patientID); err != nil {
-		return nil, err
-	}
-	if pc.patient, err = accountByID(ctx, tx, patientID); err != nil {
-		return nil, err
+	if s.evaluator != nil && s.evaluator.Index != nil {
+		pc.index = s.evaluator.Index(entries, labs, pc.patient)
 	}
 	return pc, nil
 }
@@ -305,11 +280,11 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 // Recent holds.
 func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration) EvalInput {
 	at := trigger.GetOccurredTime().AsTime()
-	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient}
-	if recent := between(pc.entries, millis(at.Add(-window)), millis(at.Add(window))); len(recent) > 0 {
+	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient, Index: pc.index}
+	if recent := between(pc.entries.Items(), millis(at.Add(-window)), millis(at.Add(window))); len(recent) > 0 {
 		in.Recent = recent
 	}
-	if labs := between(pc.labs, millis(at.Add(-labLookback)), millis(at)); len(labs) > 0 {
+	if labs := between(pc.labs.Items(), millis(at.Add(-labLookback)), millis(at)); len(labs) > 0 {
 		in.LabHistory = labs
 	}
 	return in

@@ -24,8 +24,9 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
 	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	now := base.Add(40 * 24 * time.Hour)
+	window, lookback := 3*24*time.Hour, 30*24*time.Hour
 	s, _ := openTemp(t, WithClock(func() time.Time { return now }),
-		WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
+		WithEvaluator(Evaluator{Window: window, LabLookback: lookback, Evaluate: record, Index: newListIndex}))
 	p := createPatient(t, s, "cache@example.com")
 	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
 	if err != nil {
@@ -109,6 +110,11 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 			t.Fatalf("after entry %d: cached regimen %v and profile %v, SQL %v and %v", i,
 				fromCache.Medications, fromCache.Patient.GetProfile(), fromSQL.Medications, fromSQL.Patient.GetProfile())
 		}
+		for name, in := range map[string]EvalInput{"cached": fromCache, "SQL": fromSQL} {
+			if d := indexDiff(in, window, lookback); d != "" {
+				t.Fatalf("after entry %d: %s index: %s", i, name, d)
+			}
+		}
 		for j := range fromCache.Recent {
 			if fromCache.Recent[j].GetComment() != fromSQL.Recent[j].GetComment() {
 				t.Fatalf("after entry %d: cached entry %s has comment %q, SQL %q", i, fromSQL.Recent[j].GetId(),
@@ -170,6 +176,45 @@ func TestBackDatedTriggerKeepsRecentContext(t *testing.T) {
 	if pc := s.ruleCache.byPatient[p]; pc == nil || !pc.from.Equal(recent.from) {
 		t.Errorf("the back-dated entry replaced the recent context (from %v)", recent.from)
 	}
+}
+
+// listIndex is a JournalIndex that keeps the lists it is given, so that tests can check
+// the store keeps its evaluator's index in step with its own copy of the journal.
+type listIndex struct{ entries, labs []*medjournalv1.Entry }
+
+func newListIndex(entries, labs []*medjournalv1.Entry, _ *medjournalv1.Account) JournalIndex {
+	return listIndex{entries: slices.Clone(entries), labs: slices.Clone(labs)}
+}
+
+func (l listIndex) With(e *medjournalv1.Entry, entry, lab bool) JournalIndex {
+	insert := func(list []*medjournalv1.Entry) []*medjournalv1.Entry {
+		i, _ := slices.BinarySearchFunc(list, e, compareEntries)
+		return slices.Insert(slices.Clone(list), i, e)
+	}
+	if entry {
+		l.entries = insert(l.entries)
+	}
+	if lab {
+		l.labs = insert(l.labs)
+	}
+	return l
+}
+
+// indexDiff says how in's index, cut as the store cuts its own lists, differs from in's
+// Recent and LabHistory, or "" when it does not.
+func indexDiff(in EvalInput, window, lookback time.Duration) string {
+	idx, ok := in.Index.(listIndex)
+	if !ok {
+		return fmt.Sprintf("index %T, want the evaluator's", in.Index)
+	}
+	at := in.Trigger.GetOccurredTime().AsTime()
+	if got, want := ids(between(idx.entries, millis(at.Add(-window)), millis(at.Add(window)))), ids(in.Recent); !slices.Equal(got, want) {
+		return fmt.Sprintf("entries %v, Recent %v", got, want)
+	}
+	if got, want := ids(between(idx.labs, millis(at.Add(-lookback)), millis(at))), ids(in.LabHistory); !slices.Equal(got, want) {
+		return fmt.Sprintf("labs %v, LabHistory %v", got, want)
+	}
+	return ""
 }
 
 // lateLoggingDays is lateLogging in days, for placing entries just beyond it.
@@ -283,43 +328,5 @@ func TestBackDatedTriggerReadsLabsOnlyWhenItsRulesDo(t *testing.T) {
 		if got := len(seen[0].LabHistory); got != tc.wantLabs {
 			t.Errorf("%v: %d lab results in its history, want %d", tc.e.GetKind(), got, tc.wantLabs)
 		}
-	}
-}
-
-// Contexts of successive versions share one backing array, yet none ever sees another's
-// entries: extending an older context again, after a newer one took the slot after it,
-// copies instead of writing over the newer context's entry, and an entry that goes before
-// the end is placed in order.
-func TestExtendNeverWritesASlotAContextHolds(t *testing.T) {
-	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-	at := func(minute int) *medjournalv1.Entry {
-		return mildSymptom("cough", base.Add(time.Duration(minute)*time.Minute))
-	}
-	first, claim := extend(nil, nil, at(0))
-	second, claim2 := extend(first, claim, at(1))
-	third, claim3 := extend(second, claim2, at(2))
-	if &third[0] != &first[0] || claim3 != claim {
-		t.Fatal("appending to the newest context copied its list; it should share the array")
-	}
-	// A second extension of second: third holds the slot after it.
-	branch, _ := extend(second, claim2, at(3))
-	if got, want := ids(third), ids([]*medjournalv1.Entry{first[0], second[1], third[2]}); !slices.Equal(got, want) {
-		t.Fatalf("third = %v after extending second again, want %v", got, want)
-	}
-	if &branch[0] == &third[0] || len(branch) != 3 || branch[2] == third[2] {
-		t.Fatalf("extending an older context wrote into the shared array")
-	}
-	// Earlier than the end: a copy, in order.
-	early := at(-5)
-	sorted, _ := extend(third, claim3, early)
-	if sorted[0] != early || &sorted[1] == &third[0] || len(third) != 3 {
-		t.Fatalf("an earlier entry went to %v, or the list was changed in place", ids(sorted))
-	}
-	// Without a claim (a context read from SQLite) the first extension copies.
-	loaded := []*medjournalv1.Entry{at(0), at(1)}
-	loaded = slices.Grow(loaded, 4)
-	grown, c := extend(loaded, nil, at(2))
-	if &grown[0] == &loaded[0] || c.Load() != 3 {
-		t.Fatalf("a list without a claim was shared")
 	}
 }

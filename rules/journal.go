@@ -1,0 +1,158 @@
+package rules
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/sharedlist"
+)
+
+// Journal is a patient's journal prepared for evaluating many triggers against it: every
+// entry taken apart once (time, kind, code, value, local day) and the lab results grouped
+// by analyte. Evaluating from Input.Recent and Input.LabHistory does both again for every
+// trigger, over every entry of its window, and a busy journal's hundreds of entries made
+// that the larger part of evaluating a fever or a lab result. The store builds a Journal
+// when it reads a patient's journal and extends it with each entry it adds; a Journal
+// never changes, and With makes a new one that shares its arrays.
+type Journal struct {
+	e    *Engine
+	zone string // the patient's time zone, in which the entries' days were taken
+	loc  *time.Location
+	// entries are the journal's entries other than notes, by time, then id: the order
+	// nearby gives Recent's entries.
+	entries sharedlist.List[nearEntry]
+	labs    []analyteList // by analyte name
+}
+
+// analyteList is one analyte's results, by time, then id.
+type analyteList struct {
+	analyte string
+	results sharedlist.List[labResult]
+}
+
+// NewJournal prepares a patient's journal: entries (notes are left out) and lab results,
+// as the store reads them. The lists need not be sorted.
+func (e *Engine) NewJournal(entries, labs []*medjournalv1.Entry, patient *medjournalv1.Account) *Journal {
+	j := &Journal{e: e, zone: patient.GetTimeZone(), loc: e.patientLocation(patient)}
+	near := make([]nearEntry, 0, len(entries))
+	for _, entry := range entries {
+		if entry.GetNote() == nil {
+			near = append(near, e.prepareEntry(entry, unixNanos(entry.GetOccurredTime()), j.loc))
+		}
+	}
+	slices.SortStableFunc(near, compareNear)
+	j.entries = sharedlist.Of(near)
+	byAnalyte := map[string][]labResult{}
+	for _, lab := range labs {
+		if a := e.analyte(lab.GetLab().GetCode()); a != "" {
+			byAnalyte[a] = append(byAnalyte[a], newLabResult(lab))
+		}
+	}
+	for a, results := range byAnalyte {
+		slices.SortStableFunc(results, compareLabs)
+		j.labs = append(j.labs, analyteList{analyte: a, results: sharedlist.Of(results)})
+	}
+	slices.SortFunc(j.labs, func(x, y analyteList) int { return strings.Compare(x.analyte, y.analyte) })
+	return j
+}
+
+// With is the journal with entry added to its entries, to its lab history, or to both.
+func (j *Journal) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Journal {
+	next := *j
+	at := unixNanos(entry.GetOccurredTime())
+	if asEntry && entry.GetNote() == nil {
+		next.entries = j.entries.With(j.e.prepareEntry(entry, at, j.loc), compareNear)
+	}
+	a := j.e.analyte(entry.GetLab().GetCode())
+	if !asLab || entry.GetLab() == nil || a == "" {
+		return &next
+	}
+	i, found := slices.BinarySearchFunc(j.labs, a, func(l analyteList, a string) int { return strings.Compare(l.analyte, a) })
+	next.labs = slices.Clone(j.labs)
+	if !found {
+		next.labs = slices.Insert(next.labs, i, analyteList{analyte: a})
+	}
+	next.labs[i].results = next.labs[i].results.With(newLabResult(entry), compareLabs)
+	return &next
+}
+
+// usableFor says whether the engine can read in's journal from j: j is the engine's own,
+// and its days are the patient's.
+func (j *Journal) usableFor(e *Engine, in Input) bool {
+	return j != nil && j.e == e && j.zone == in.Patient.GetTimeZone()
+}
+
+// between are the journal's entries from from to to (Unix nanoseconds), oldest first.
+func (j *Journal) between(from, to int64) []nearEntry {
+	items := j.entries.Items()
+	lo := sort.Search(len(items), func(i int) bool { return items[i].at >= from })
+	hi := sort.Search(len(items), func(i int) bool { return items[i].at > to })
+	return items[lo:hi:hi]
+}
+
+// labsAt is labsByAnalyte read from the journal: each analyte's results within
+// LabLookback up to at, where the store cuts LabHistory (in whole milliseconds), with a
+// lab trigger added after them unless it is among them.
+func (j *Journal) labsAt(trigger *medjournalv1.Entry, at int64) []analyteResults {
+	from := floorMillis(at - int64(LabLookback))
+	triggerAnalyte := ""
+	if lab := trigger.GetLab(); lab != nil {
+		triggerAnalyte = j.e.analyte(lab.GetCode())
+	}
+	out := make([]analyteResults, 0, len(j.labs)+1)
+	addTrigger := func(results []labResult) []labResult {
+		if i, ok := slices.BinarySearchFunc(results, at, func(r labResult, at int64) int { return cmp.Compare(r.at, at) }); ok {
+			for _, r := range results[i:] {
+				if r.entry.GetId() == trigger.GetId() {
+					return results
+				}
+			}
+		}
+		// A copy: results is the journal's own array.
+		return append(results[:len(results):len(results)], newLabResult(trigger))
+	}
+	triggerAdded := triggerAnalyte == ""
+	for _, l := range j.labs {
+		items := l.results.Items()
+		lo := sort.Search(len(items), func(i int) bool { return items[i].at >= from })
+		hi := sort.Search(len(items), func(i int) bool { return items[i].at > at })
+		results := items[lo:hi:hi]
+		if l.analyte == triggerAnalyte {
+			results, triggerAdded = addTrigger(results), true
+		}
+		if len(results) > 0 {
+			out = append(out, analyteResults{analyte: l.analyte, results: results})
+		}
+	}
+	if !triggerAdded {
+		out = append(out, analyteResults{analyte: triggerAnalyte, results: addTrigger(nil)})
+	}
+	return out
+}
+
+// floorMillis is ns rounded down to a whole millisecond, as the store's times are.
+func floorMillis(ns int64) int64 {
+	ms := ns / int64(time.Millisecond)
+	if ns%int64(time.Millisecond) < 0 {
+		ms--
+	}
+	return ms * int64(time.Millisecond)
+}
+
+func newLabResult(lab *medjournalv1.Entry) labResult {
+	return labResult{entry: lab, at: unixNanos(lab.GetOccurredTime()), value: lab.GetLab().GetCanonicalValue()}
+}
+
+// compareNear and compareLabs order by time, then id: the order the store's lists (time
+// in milliseconds, then id) take when sorted by time alone, stably.
+func compareNear(a, b nearEntry) int {
+	return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.entry.GetId(), b.entry.GetId()))
+}
+
+func compareLabs(a, b labResult) int {
+	return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.entry.GetId(), b.entry.GetId()))
+}
