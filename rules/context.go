@@ -33,7 +33,7 @@ type view struct {
 	loc     *time.Location
 	local   time.Time // at in the patient's time zone
 	today   localDay
-	near    []nearEntry      // the journal within the horizon, oldest first; see nearby
+	near    []*nearEntry     // the journal within the horizon, oldest first; see nearby
 	labs    []analyteResults // lab results up to the trigger, by analyte; see labHistory
 	// triggerApart says the trigger is not among near (not stored yet); see nearby.
 	triggerApart bool
@@ -113,7 +113,7 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 // of each symptom and dose. The trigger is among them if the journal holds it already;
 // else triggerApart is set and the summaries add it themselves (summarizeJournal), since
 // a slice of a Journal is shared and cannot take it in.
-func (v *view) nearby() []nearEntry {
+func (v *view) nearby() []*nearEntry {
 	if v.nearReady {
 		return v.near
 	}
@@ -122,21 +122,22 @@ func (v *view) nearby() []nearEntry {
 	if v.journal != nil {
 		v.near = v.journal.between(from, to)
 	} else {
-		v.near = make([]nearEntry, 0, len(v.in.Recent))
+		prepared := make([]nearEntry, 0, len(v.in.Recent))
 		for _, entry := range v.in.Recent {
 			if when := unixNanos(entry.GetOccurredTime()); when >= from && when <= to {
-				v.near = append(v.near, v.e.prepareEntry(entry, when, v.loc))
+				prepared = append(prepared, v.e.prepareEntry(entry, when, v.loc))
 			}
 		}
+		v.near = pointers(prepared)
 		// The store hands the journal over oldest first; sort only what is not.
-		byTime := func(a, b nearEntry) int { return cmp.Compare(a.at, b.at) }
+		byTime := func(a, b *nearEntry) int { return cmp.Compare(a.at, b.at) }
 		if !slices.IsSortedFunc(v.near, byTime) {
 			slices.SortStableFunc(v.near, byTime)
 		}
 	}
 	// The trigger is among them only at its own time: compare ids only there.
 	v.triggerApart = true
-	i, _ := slices.BinarySearchFunc(v.near, v.atNs, func(n nearEntry, at int64) int { return cmp.Compare(n.at, at) })
+	i, _ := slices.BinarySearchFunc(v.near, v.atNs, func(n *nearEntry, at int64) int { return cmp.Compare(n.at, at) })
 	for _, n := range v.near[i:] {
 		if n.at != v.atNs {
 			break
@@ -147,6 +148,15 @@ func (v *view) nearby() []nearEntry {
 		}
 	}
 	return v.near
+}
+
+// pointers points at each of prepared, in order.
+func pointers(prepared []nearEntry) []*nearEntry {
+	out := make([]*nearEntry, len(prepared))
+	for i := range prepared {
+		out[i] = &prepared[i]
+	}
+	return out
 }
 
 // prepareEntry takes apart what the summaries and the evidence read of an entry at at
@@ -183,7 +193,7 @@ func (v *view) labHistory() []analyteResults {
 }
 
 // within are the view's entries no farther than window from the trigger, either side.
-func (v *view) within(window time.Duration) []nearEntry {
+func (v *view) within(window time.Duration) []*nearEntry {
 	lo, hi := v.withinRange(window)
 	return v.nearby()[lo:hi]
 }
@@ -256,7 +266,7 @@ func newWindowSummary() *windowSummary {
 		dosesToday: map[string]int32{}}
 }
 
-func (s *windowSummary) add(n nearEntry, today localDay) {
+func (s *windowSummary) add(n *nearEntry, today localDay) {
 	switch n.kind {
 	case nearSymptom:
 		sum := s.symptoms[n.code]

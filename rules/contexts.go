@@ -114,7 +114,8 @@ func (cs *contexts) summarizeJournal() {
 	sum := newWindowSummary()
 	if v.triggerApart {
 		// The trigger lies in every window: counted once, before them all.
-		sum.add(v.e.prepareEntry(v.in.Trigger, v.atNs, v.loc), v.today)
+		trigger := v.e.prepareEntry(v.in.Trigger, v.atNs, v.loc)
+		sum.add(&trigger, v.today)
 	}
 	lo, hi := 0, 0 // near[lo:hi] is what sum holds
 	for i, w := range cs.windows {

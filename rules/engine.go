@@ -280,7 +280,7 @@ func (e *Engine) evidence(v *view, r *compiledRule) []string {
 	return ids
 }
 
-func (e *Engine) evidenceMatches(n nearEntry, ec evidenceCode) bool {
+func (e *Engine) evidenceMatches(n *nearEntry, ec evidenceCode) bool {
 	switch n.kind {
 	case nearVital:
 		return ec.test == nil || ec.test(n.value)
