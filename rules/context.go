@@ -42,10 +42,11 @@ type view struct {
 }
 
 // nearEntry is a recent entry with what the summaries and the evidence read of it, taken
-// out once when the view is prepared, or once for every view when a Journal is: its time, its kind, code and value, and for
-// symptoms and doses (the kinds counted by day) its local day. A busy window is walked
-// several times per evaluation (summaries, evidence); reading these from one array, not
-// through each entry's nested messages again, keeps the walks to memory they just used.
+// out once when the view is prepared, or once for every view when a Journal is: its time,
+// its kind, code and value, and for symptoms and doses (the kinds counted by day) its
+// local day. A busy window is walked several times per evaluation (summaries, evidence);
+// reading these from one record, not through each entry's nested messages again, keeps
+// the walks to memory they just used.
 type nearEntry struct {
 	entry      *medjournalv1.Entry
 	at         int64 // Unix nanoseconds (unixNanos)
@@ -135,19 +136,35 @@ func (v *view) nearby() []*nearEntry {
 			slices.SortStableFunc(v.near, byTime)
 		}
 	}
-	// The trigger is among them only at its own time: compare ids only there.
-	v.triggerApart = true
-	i, _ := slices.BinarySearchFunc(v.near, v.atNs, func(n *nearEntry, at int64) int { return cmp.Compare(n.at, at) })
-	for _, n := range v.near[i:] {
-		if n.at != v.atNs {
-			break
+	v.triggerApart = !holdsEntry(v.near, v.in.Trigger, v.atNs)
+	return v.near
+}
+
+// timedEntry is a prepared entry and its time in Unix nanoseconds.
+type timedEntry interface {
+	*nearEntry | labResult
+	source() *medjournalv1.Entry
+	time() int64
+}
+
+func (n *nearEntry) source() *medjournalv1.Entry { return n.entry }
+func (n *nearEntry) time() int64                 { return n.at }
+func (r labResult) source() *medjournalv1.Entry  { return r.entry }
+func (r labResult) time() int64                  { return r.at }
+
+// holdsEntry says whether list, sorted by time, holds entry, which is at at. The entry can
+// only be among those at its own time, so ids are compared there alone.
+func holdsEntry[T timedEntry](list []T, entry *medjournalv1.Entry, at int64) bool {
+	i, _ := slices.BinarySearchFunc(list, at, func(x T, at int64) int { return cmp.Compare(x.time(), at) })
+	for _, x := range list[i:] {
+		if x.time() != at {
+			return false
 		}
-		if n.entry.GetId() == v.in.Trigger.GetId() {
-			v.triggerApart = false
-			break
+		if x.source().GetId() == entry.GetId() {
+			return true
 		}
 	}
-	return v.near
+	return false
 }
 
 // pointers points at each of prepared, in order.

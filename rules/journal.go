@@ -72,8 +72,11 @@ func (j *Journal) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Journal 
 		n := j.e.prepareEntry(entry, at, j.loc)
 		next.entries = j.entries.With(&n, compareNear)
 	}
-	a := j.e.analyte(entry.GetLab().GetCode())
-	if !asLab || entry.GetLab() == nil || a == "" {
+	if !asLab {
+		return &next
+	}
+	a := j.e.analyte(entry.GetLab().GetCode()) // "" for an entry that is not a lab result
+	if a == "" {
 		return &next
 	}
 	i, found := slices.BinarySearchFunc(j.labs, a, func(l analyteList, a string) int { return strings.Compare(l.analyte, a) })
@@ -103,19 +106,15 @@ func (j *Journal) between(from, to int64) []*nearEntry {
 // LabLookback up to at, where the store cuts LabHistory (in whole milliseconds), with a
 // lab trigger added after them unless it is among them.
 func (j *Journal) labsAt(trigger *medjournalv1.Entry, at int64) []analyteResults {
-	from := floorMillis(at - int64(LabLookback))
+	from := time.Unix(0, at-int64(LabLookback)).UnixMilli() * int64(time.Millisecond)
 	triggerAnalyte := ""
 	if lab := trigger.GetLab(); lab != nil {
 		triggerAnalyte = j.e.analyte(lab.GetCode())
 	}
 	out := make([]analyteResults, 0, len(j.labs)+1)
 	addTrigger := func(results []labResult) []labResult {
-		if i, ok := slices.BinarySearchFunc(results, at, func(r labResult, at int64) int { return cmp.Compare(r.at, at) }); ok {
-			for _, r := range results[i:] {
-				if r.entry.GetId() == trigger.GetId() {
-					return results
-				}
-			}
+		if holdsEntry(results, trigger, at) {
+			return results
 		}
 		// A copy: results is the journal's own array.
 		return append(results[:len(results):len(results)], newLabResult(trigger))
@@ -137,15 +136,6 @@ func (j *Journal) labsAt(trigger *medjournalv1.Entry, at int64) []analyteResults
 		out = append(out, analyteResults{analyte: triggerAnalyte, results: addTrigger(nil)})
 	}
 	return out
-}
-
-// floorMillis is ns rounded down to a whole millisecond, as the store's times are.
-func floorMillis(ns int64) int64 {
-	ms := ns / int64(time.Millisecond)
-	if ns%int64(time.Millisecond) < 0 {
-		ms--
-	}
-	return ms * int64(time.Millisecond)
 }
 
 func newLabResult(lab *medjournalv1.Entry) labResult {
