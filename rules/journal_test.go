@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"cmp"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -23,15 +22,12 @@ func TestJournalEvaluatesAsRecent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	for i := range 600 {
 		in := storeOrder(randomJournal(t, rng, cat, rng.IntN(60)))
-		want, err := rules.EvaluateEveryRule(e, in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := evaluateEveryRule(t, e, in)
 		trigger := in.Trigger
 		others := slices.DeleteFunc(slices.Clone(in.Recent), func(x *medjournalv1.Entry) bool { return x == trigger })
 		withTriggerLab := in.LabHistory
 		if trigger.GetLab() != nil {
-			withTriggerLab = storeSorted(append(slices.Clone(in.LabHistory), trigger))
+			withTriggerLab = rules.StoreOrdered(append(slices.Clone(in.LabHistory), trigger))
 		}
 		journals := map[string]*rules.Journal{
 			"holding the trigger":     e.NewJournal(in.Recent, withTriggerLab, in.Patient),
@@ -39,11 +35,8 @@ func TestJournalEvaluatesAsRecent(t *testing.T) {
 			"extended entry by entry": extendedJournal(e, rng, in.Patient, in.Recent, in.LabHistory),
 		}
 		for name, j := range journals {
-			got, err := rules.EvaluateEveryRule(e, rules.Input{Trigger: trigger, Recent: in.Recent, LabHistory: in.LabHistory,
+			got := evaluateEveryRule(t, e, rules.Input{Trigger: trigger, Recent: in.Recent, LabHistory: in.LabHistory,
 				Medications: in.Medications, Patient: in.Patient, Journal: j})
-			if err != nil {
-				t.Fatal(err)
-			}
 			if d := diffFindings(got, want); d != "" {
 				t.Fatalf("case %d, journal %s: %s", i, name, d)
 			}
@@ -59,20 +52,13 @@ func TestJournalOfAnotherZoneIsNotRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	for i := range 200 {
 		in := storeOrder(randomJournal(t, rng, cat, rng.IntN(60)))
-		want, err := rules.EvaluateEveryRule(e, in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := evaluateEveryRule(t, e, in)
 		// A journal of the right entries in another zone, and one of no entries at all:
 		// if either were read, findings that need the journal would change.
 		elsewhere := &medjournalv1.Account{TimeZone: "Pacific/Kiritimati"}
 		for _, j := range []*rules.Journal{e.NewJournal(in.Recent, in.LabHistory, elsewhere), e.NewJournal(nil, nil, elsewhere)} {
 			in.Journal = j
-			got, err := rules.EvaluateEveryRule(e, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := diffFindings(got, want); d != "" {
+			if d := diffFindings(evaluateEveryRule(t, e, in), want); d != "" {
 				t.Fatalf("case %d: %s", i, d)
 			}
 		}
@@ -107,17 +93,18 @@ func extendedJournal(e *rules.Engine, rng *rand.Rand, patient *medjournalv1.Acco
 // storeOrder is in with its lists in the store's order: occurred time in milliseconds,
 // then id.
 func storeOrder(in rules.Input) rules.Input {
-	in.Recent, in.LabHistory = storeSorted(in.Recent), storeSorted(in.LabHistory)
+	in.Recent, in.LabHistory = rules.StoreOrdered(in.Recent), rules.StoreOrdered(in.LabHistory)
 	return in
 }
 
-func storeSorted(list []*medjournalv1.Entry) []*medjournalv1.Entry {
-	list = slices.Clone(list)
-	slices.SortFunc(list, func(a, b *medjournalv1.Entry) int {
-		return cmp.Or(cmp.Compare(a.GetOccurredTime().AsTime().UnixMilli(), b.GetOccurredTime().AsTime().UnixMilli()),
-			strings.Compare(a.GetId(), b.GetId()))
-	})
-	return list
+// evaluateEveryRule is rules.EvaluateEveryRule, failing the test on an error.
+func evaluateEveryRule(t testing.TB, e *rules.Engine, in rules.Input) []rules.Finding {
+	t.Helper()
+	found, err := rules.EvaluateEveryRule(e, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }
 
 // diffFindings says how got differs from want, or "" when they are the same.
