@@ -202,6 +202,13 @@ func TestCrashLosesNoAcknowledgedWrite(t *testing.T) {
 				}
 			}()
 		}
+		// Kill mid-load: once writes are being acknowledged, and some time after. On a
+		// loaded machine a disk flush can hold every commit for a second or more, so a
+		// fixed sleep alone sometimes killed the server before it acknowledged anything.
+		acknowledged := func() bool { mu.Lock(); defer mu.Unlock(); return len(got) > 0 }
+		for deadline := time.Now().Add(15 * time.Second); !acknowledged() && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
 		time.Sleep(700 * time.Millisecond)
 		proc.kill(t)
 		close(stopped)
