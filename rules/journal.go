@@ -48,7 +48,7 @@ func (e *Engine) NewJournal(entries, labs []*medjournalv1.Entry, patient *medjou
 		}
 	}
 	near := pointers(prepared)
-	slices.SortStableFunc(near, compareNear)
+	slices.SortStableFunc(near, compareTimed)
 	j.entries = sharedlist.Of(near)
 	byAnalyte := map[string][]labResult{}
 	for _, lab := range labs {
@@ -57,7 +57,7 @@ func (e *Engine) NewJournal(entries, labs []*medjournalv1.Entry, patient *medjou
 		}
 	}
 	for a, results := range byAnalyte {
-		slices.SortStableFunc(results, compareLabs)
+		slices.SortStableFunc(results, compareTimed)
 		j.labs = append(j.labs, analyteList{analyte: a, results: sharedlist.Of(results)})
 	}
 	slices.SortFunc(j.labs, func(x, y analyteList) int { return strings.Compare(x.analyte, y.analyte) })
@@ -70,7 +70,7 @@ func (j *Journal) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Journal 
 	at := unixNanos(entry.GetOccurredTime())
 	if asEntry && entry.GetNote() == nil {
 		n := j.e.prepareEntry(entry, at, j.loc)
-		next.entries = j.entries.With(&n, compareNear)
+		next.entries = j.entries.With(&n, compareTimed)
 	}
 	if !asLab {
 		return &next
@@ -84,7 +84,7 @@ func (j *Journal) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Journal 
 	if !found {
 		next.labs = slices.Insert(next.labs, i, analyteList{analyte: a})
 	}
-	next.labs[i].results = next.labs[i].results.With(newLabResult(entry), compareLabs)
+	next.labs[i].results = next.labs[i].results.With(newLabResult(entry), compareTimed)
 	return &next
 }
 
@@ -96,10 +96,15 @@ func (j *Journal) usableFor(e *Engine, in Input) bool {
 
 // between are the journal's entries from from to to (Unix nanoseconds), oldest first.
 func (j *Journal) between(from, to int64) []*nearEntry {
-	items := j.entries.Items()
-	lo := sort.Search(len(items), func(i int) bool { return items[i].at >= from })
-	hi := sort.Search(len(items), func(i int) bool { return items[i].at > to })
-	return items[lo:hi:hi]
+	return span(j.entries.Items(), from, to)
+}
+
+// span is the part of list, sorted by time, from from to to (Unix nanoseconds), with no
+// spare capacity: list is a journal's own array, and appending to the span copies.
+func span[T timedEntry](list []T, from, to int64) []T {
+	lo := sort.Search(len(list), func(i int) bool { return list[i].time() >= from })
+	hi := sort.Search(len(list), func(i int) bool { return list[i].time() > to })
+	return list[lo:hi:hi]
 }
 
 // labsAt is labsByAnalyte read from the journal: each analyte's results within
@@ -121,10 +126,7 @@ func (j *Journal) labsAt(trigger *medjournalv1.Entry, at int64) []analyteResults
 	}
 	triggerAdded := triggerAnalyte == ""
 	for _, l := range j.labs {
-		items := l.results.Items()
-		lo := sort.Search(len(items), func(i int) bool { return items[i].at >= from })
-		hi := sort.Search(len(items), func(i int) bool { return items[i].at > at })
-		results := items[lo:hi:hi]
+		results := span(l.results.Items(), from, at)
 		if l.analyte == triggerAnalyte {
 			results, triggerAdded = addTrigger(results), true
 		}
@@ -142,12 +144,8 @@ func newLabResult(lab *medjournalv1.Entry) labResult {
 	return labResult{entry: lab, at: unixNanos(lab.GetOccurredTime()), value: lab.GetLab().GetCanonicalValue()}
 }
 
-// compareNear and compareLabs order by time, then id: the order the store's lists (time
-// in milliseconds, then id) take when sorted by time alone, stably.
-func compareNear(a, b *nearEntry) int {
-	return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.entry.GetId(), b.entry.GetId()))
-}
-
-func compareLabs(a, b labResult) int {
-	return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.entry.GetId(), b.entry.GetId()))
+// compareTimed orders prepared entries by time, then id: the order the store's lists
+// (time in milliseconds, then id) take when sorted by time alone, stably.
+func compareTimed[T timedEntry](a, b T) int {
+	return cmp.Or(cmp.Compare(a.time(), b.time()), strings.Compare(a.source().GetId(), b.source().GetId()))
 }
