@@ -111,10 +111,11 @@ func (s *Store) evalInput(ctx context.Context, tx *Tx, patientID string, trigger
 }
 
 // ruleInput is what the rules read of pc for trigger: the trigger's horizon of the journal,
-// not the whole window the context holds, and the lab history. Every evaluation, from the
-// cache or from SQLite, takes its input here, so all of them see the same cut.
+// not the whole window the context holds, and the lab history if its rules read it. Every
+// evaluation, from the cache or from SQLite, takes its input here, so all of them see the
+// same cut.
 func (s *Store) ruleInput(pc *patientContext, trigger *medjournalv1.Entry) EvalInput {
-	return pc.input(trigger, s.evaluator.horizon(trigger), s.evaluator.LabLookback)
+	return pc.input(trigger, s.evaluator.horizon(trigger), s.evaluator.LabLookback, s.evaluator.readsLabs(trigger))
 }
 
 // evaluate runs the rules for a new or changed live entry and records what they found,
@@ -144,8 +145,7 @@ func (s *Store) evaluateCreated(ctx context.Context, tx *Tx, patientID string, e
 	if !s.mayMatch(e) {
 		return nil, nil
 	}
-	pc := s.ruleCache.contextAt(patientID, version-1, e.GetOccurredTime().AsTime(), s.evaluator.Window, s.evaluator.LabLookback,
-		tx.createdSince(patientID))
+	pc := s.ruleCache.contextAt(patientID, version-1, s.triggerRange(e), tx.createdSince(patientID))
 	if pc == nil {
 		return s.evaluate(ctx, tx, patientID, e)
 	}
@@ -236,12 +236,11 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 		return &preEvaluation{anyJournal: true}, nil
 	}
 	pre := &preEvaluation{}
-	at := e.GetOccurredTime().AsTime()
 	// The patient's context is usually cached, and is then taken as current without
 	// reading the version: the writer checks the version its insert produced and evaluates
 	// again if the journal had moved on meanwhile (an edit, a medication, another device's
 	// entry). Reading the version first cost a sixth of the store's part of a create.
-	pc := s.ruleCache.get(patientID, at, s.evaluator.Window, s.evaluator.LabLookback)
+	pc := s.ruleCache.get(patientID, s.triggerRange(e))
 	var err error
 	if pc != nil {
 		pre.version = pc.version
@@ -251,24 +250,8 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 			if pre.version, err = patientJournalVersion(ctx, tx, patientID); err != nil {
 				return err
 			}
-			// A recent trigger loads the patient's recent journal, for the next entries
-			// too; a back-dated one only its own windows, leaving the cache as it is.
-			forCache := isRecent(at, s.now())
-			var r journalRange
-			if forCache {
-				r = s.recentRange(at)
-			} else {
-				r = s.triggerRange(e)
-			}
-			// A back-dated trigger of an active patient takes the medications and profile
-			// from the cached context when it is at the version this snapshot read.
-			if pc, err = s.loadPatientContext(ctx, tx, patientID, pre.version, r, s.ruleCache.peek(patientID)); err != nil {
-				return err
-			}
-			if forCache {
-				s.ruleCache.put(patientID, pc)
-			}
-			return nil
+			pc, err = s.contextForTrigger(ctx, tx, patientID, pre.version, e)
+			return err
 		})
 	}
 	if err == nil {

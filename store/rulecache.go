@@ -28,6 +28,9 @@ import (
 type ruleContextCache struct {
 	mu        sync.Mutex
 	byPatient map[string]*patientContext
+	// maxExtended bounds what extending a context back may make it hold (extendBack);
+	// maxExtendedEntries but in tests.
+	maxExtended int
 }
 
 // maxCachedPatients bounds the cache's memory; past it the cache starts over.
@@ -50,19 +53,35 @@ type patientContext struct {
 }
 
 func newRuleContextCache() *ruleContextCache {
-	return &ruleContextCache{byPatient: map[string]*patientContext{}}
+	return &ruleContextCache{byPatient: map[string]*patientContext{}, maxExtended: maxExtendedEntries}
 }
 
-// get returns the patient's context if it holds what a trigger at at needs, at whatever
-// version it was read or last extended; callers must not modify it.
-func (c *ruleContextCache) get(patientID string, at time.Time, window, labLookback time.Duration) *patientContext {
+// get returns the patient's context if it holds need (a trigger's triggerRange), at
+// whatever version it was read or last extended; callers must not modify it.
+func (c *ruleContextCache) get(patientID string, need journalRange) *patientContext {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	pc := c.byPatient[patientID]
-	if pc == nil || at.Add(-window).Before(pc.from) || at.Add(window).After(pc.to) || at.Add(-labLookback).Before(pc.labsFrom) {
-		return nil
+	if pc := c.byPatient[patientID]; pc != nil && pc.covers(need) {
+		return pc
 	}
-	return pc
+	return nil
+}
+
+// covers says whether pc holds everything r asks for. A trigger needs its own horizon,
+// not the widest rule's window: a dose needs its day, which a context built for recent
+// entries holds weeks further back than the widest window would allow.
+func (pc *patientContext) covers(r journalRange) bool {
+	return !r.from.Before(pc.from) && !r.to.After(pc.to) && (r.noLabs || !r.labsFrom.Before(pc.labsFrom))
+}
+
+// replace puts next in place of old, if the patient's context is still old: a commit
+// that extended it meanwhile, or a newer load, wins.
+func (c *ruleContextCache) replace(patientID string, old, next *patientContext) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byPatient[patientID] == old {
+		c.byPatient[patientID] = next
+	}
 }
 
 // peek returns the patient's context, whatever it covers, or nil.
@@ -122,14 +141,14 @@ func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *pat
 	return &next
 }
 
-// contextAt is the patient's context at exactly version v, for a trigger at at: the
+// contextAt is the patient's context at exactly version v, holding need (a trigger's range): the
 // cached one, extended by the entries created since, in order, if those account for
 // every version between. The writer passes the entries its current group has created so
 // far, which the cache does not hold until they commit. It is nil when they do not
 // account for every version (an edit, a delete or a medication came between), or when
 // the cached range does not cover the trigger; the writer then reads SQLite.
-func (c *ruleContextCache) contextAt(patientID string, v journalVersion, at time.Time, window, labLookback time.Duration, since []versionedEntry) *patientContext {
-	pc := c.get(patientID, at, window, labLookback)
+func (c *ruleContextCache) contextAt(patientID string, v journalVersion, need journalRange, since []versionedEntry) *patientContext {
+	pc := c.get(patientID, need)
 	if pc == nil {
 		return nil
 	}
@@ -231,27 +250,14 @@ func (s *Store) triggerRange(trigger *medjournalv1.Entry) journalRange {
 // version), and are taken from it rather than read again.
 func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, r journalRange, same *patientContext) (*patientContext, error) {
 	pc := &patientContext{version: v, from: r.from, to: r.to, labsFrom: r.labsFrom}
-	rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
-		WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time <= ? AND kind != ?
-		ORDER BY occurred_time, id`, patientID, millis(pc.from), millis(pc.to), int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE))
+	entries, err := ruleEntries(ctx, tx, patientID, false, millis(pc.from), millis(pc.to))
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]*medjournalv1.Entry, len(rows))
-	for i, row := range rows {
-		entries[i] = row.entry
-	}
 	var labs []*medjournalv1.Entry
 	if !r.noLabs {
-		rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
-			WHERE patient_id = ? AND delete_time IS NULL AND kind = ? AND occurred_time >= ? AND occurred_time <= ?
-			ORDER BY occurred_time, id`, patientID, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB), millis(pc.labsFrom), millis(pc.to))
-		if err != nil {
+		if labs, err = ruleEntries(ctx, tx, patientID, true, millis(pc.labsFrom), millis(pc.to)); err != nil {
 			return nil, err
-		}
-		labs = make([]*medjournalv1.Entry, len(rows))
-		for i, row := range rows {
-			labs[i] = row.entry
 		}
 	}
 	pc.entries, pc.labs = sharedlist.Of(entries), sharedlist.Of(labs)
@@ -265,24 +271,56 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 			return nil, err
 		}
 	}
-	if s.evaluator != nil && s.evaluator.Index != nil {
-		pc.index = s.evaluator.Index(entries, labs, pc.patient)
-	}
+	s.indexContext(pc)
 	return pc, nil
+}
+
+// indexContext gives pc the evaluator's index of its lists, if the evaluator keeps one.
+func (s *Store) indexContext(pc *patientContext) {
+	if s.evaluator != nil && s.evaluator.Index != nil {
+		pc.index = s.evaluator.Index(pc.entries.Items(), pc.labs.Items(), pc.patient)
+	}
+}
+
+// ruleEntries reads the patient's live entries the rules read with occurred times from lo
+// to hi milliseconds inclusive, in compareEntries order: every kind but notes, or only
+// lab results.
+func ruleEntries(ctx context.Context, tx *Tx, patientID string, labs bool, lo, hi int64) ([]*medjournalv1.Entry, error) {
+	kind := `kind != ?`
+	kindArg := int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE)
+	if labs {
+		kind, kindArg = `kind = ?`, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB)
+	}
+	rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
+		WHERE patient_id = ? AND delete_time IS NULL AND `+kind+` AND occurred_time >= ? AND occurred_time <= ?
+		ORDER BY occurred_time, id`, patientID, kindArg, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]*medjournalv1.Entry, len(rows))
+	for i, row := range rows {
+		entries[i] = row.entry
+	}
+	return entries, nil
 }
 
 // input selects what the rules read for trigger: entries within window on either side
 // (the trigger's horizon: what its rules can see, often two days of a context that holds
 // weeks, which the engine would otherwise walk past on every evaluation), notes never;
-// lab history up to the trigger for baselines and repeat tests. Both are slices of the
+// lab history up to the trigger for baselines and repeat tests, when withLabs (a trigger
+// whose rules read no labs gets none, as from SQLite, which reads none for it; see
+// triggerRange). Both are slices of the
 // context's own lists, found by binary search, so selecting costs the same however busy
 // the patient's journal is; the rules count doses of the trigger's day only, whatever else
 // Recent holds.
-func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration) EvalInput {
+func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration, withLabs bool) EvalInput {
 	at := trigger.GetOccurredTime().AsTime()
 	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient, Index: pc.index}
 	if recent := between(pc.entries.Items(), millis(at.Add(-window)), millis(at.Add(window))); len(recent) > 0 {
 		in.Recent = recent
+	}
+	if !withLabs {
+		return in
 	}
 	if labs := between(pc.labs.Items(), millis(at.Add(-labLookback)), millis(at)); len(labs) > 0 {
 		in.LabHistory = labs

@@ -18,15 +18,34 @@ import (
 // TestRuleCacheMatchesSQL: for every new entry of a patient logging a mix of kinds at
 // scattered times, the rules' input built from the cache (loaded once, then extended write
 // by write) is exactly the input read from SQLite.
+//
+// It runs twice: with every trigger reading the whole window and the lab history, and with
+// each reading only its own horizon, and lab triggers alone the labs, as the rule engine's
+// triggers do; back-dated triggers then extend the cached context back (extendBack).
 func TestRuleCacheMatchesSQL(t *testing.T) {
+	window, lookback := 3*24*time.Hour, 30*24*time.Hour
+	t.Run("whole window", func(t *testing.T) {
+		testRuleCacheMatchesSQL(t, Evaluator{Window: window, LabLookback: lookback, Index: newListIndex})
+	})
+	t.Run("horizons", func(t *testing.T) {
+		testRuleCacheMatchesSQL(t, Evaluator{Window: window, LabLookback: lookback, Index: newListIndex,
+			Horizon: func(e *medjournalv1.Entry) time.Duration {
+				if e.GetLab() != nil {
+					return window
+				}
+				return window / 3
+			},
+			ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }})
+	})
+}
+
+func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 	ctx := context.Background()
 	var seen []EvalInput
-	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
+	ev.Evaluate = func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
 	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	now := base.Add(40 * 24 * time.Hour)
-	window, lookback := 3*24*time.Hour, 30*24*time.Hour
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }),
-		WithEvaluator(Evaluator{Window: window, LabLookback: lookback, Evaluate: record, Index: newListIndex}))
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(ev))
 	p := createPatient(t, s, "cache@example.com")
 	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
 	if err != nil {
@@ -35,9 +54,10 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	cached := 0
 	for i := range 150 {
-		// Mostly near the recent end, sometimes weeks back (a late-logged result).
+		// Mostly near the recent end, sometimes weeks back (a late-logged result), of every
+		// kind in turn.
 		hours := 24*40 - rng.IntN(24*5)
-		if i%10 == 0 {
+		if i%8 == 0 {
 			hours = rng.IntN(24 * 40)
 		}
 		e := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(base.Add(time.Duration(hours) * time.Hour))}
@@ -83,6 +103,9 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 		}
 		probe := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(base.Add(time.Duration(hours) * time.Hour)),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: "fever", Severity: medjournalv1.Severity_SEVERITY_MILD}}}
+		if i%3 == 0 {
+			probe.Kind = &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 1, Unit: "10*3/uL", CanonicalValue: 1, CanonicalUnit: "10*3/uL"}}
+		}
 		if s.ruleCache.byPatient[p] != nil {
 			cached++
 		}
@@ -111,7 +134,7 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 				fromCache.Medications, fromCache.Patient.GetProfile(), fromSQL.Medications, fromSQL.Patient.GetProfile())
 		}
 		for name, in := range map[string]EvalInput{"cached": fromCache, "SQL": fromSQL} {
-			if d := indexDiff(in, window, lookback); d != "" {
+			if d := indexDiff(in, ev.horizon(probe), ev.readsLabs(probe), ev.LabLookback); d != "" {
 				t.Fatalf("after entry %d: %s index: %s", i, name, d)
 			}
 		}
@@ -129,52 +152,100 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 	}
 }
 
-// A back-dated trigger is evaluated from its own horizon, read for it alone: it neither
-// replaces the patient's cached recent context nor reads the journal from its date to now.
-func TestBackDatedTriggerKeepsRecentContext(t *testing.T) {
+// A back-dated trigger needs only its own horizon of the journal: one within the cached
+// recent context's reach is evaluated from it, though the widest window would reach past
+// it. One beyond it extends the context back, by its horizon and a further backfillReach,
+// keeping the recent end, so that a patient back-filling day by day reads the journal once
+// per backfillReach, never from the trigger's date to now; a context holding
+// maxExtendedEntries is not extended, and a trigger beyond it is read alone.
+func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	window, horizon := 3*24*time.Hour, 24*time.Hour
 	var seen []EvalInput
 	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
 	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
-		Horizon: func(*medjournalv1.Entry) time.Duration { return horizon }, Evaluate: record}))
+		Horizon: func(*medjournalv1.Entry) time.Duration { return horizon }, Evaluate: record,
+		ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }}))
 	p := createPatient(t, s, "backdated@example.com")
-	for d := range 60 { // a cough a day for two months
-		if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Duration(d)*24*time.Hour-time.Hour))); err != nil {
+	create := func(at time.Time) EvalInput {
+		t.Helper()
+		seen = nil
+		if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", at)); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) == 0 {
+			t.Fatalf("the cough at %v was not evaluated", at)
+		}
+		for _, e := range seen[0].Recent {
+			if d := e.GetOccurredTime().AsTime().Sub(at).Abs(); d > horizon {
+				t.Errorf("the cough at %v got an entry %v away, beyond its horizon", at, d)
+			}
+		}
+		return seen[0]
+	}
+	// Two entries either side of where the recent context will start, stored before it is
+	// loaded: it holds the later one, and extending it back must add the earlier once.
+	start := now.Add(-lateLogging - window - cacheMargin)
+	edges := []*medjournalv1.Entry{mildSymptom("cough", start.Add(-time.Millisecond)), mildSymptom("cough", start)}
+	for _, e := range edges {
+		if _, _, err := s.CreateEntry(ctx, p, e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Minute))); err != nil {
-		t.Fatal(err)
+	if s.ruleCache.peek(p) != nil {
+		t.Fatal("back-dated entries cached a context before any recent one")
 	}
-	// The cached context reaches from lateLogging ago, less the windows and margin, to
-	// now: the back-dated coughs before it did not widen it.
-	recent := s.ruleCache.byPatient[p]
+	create(now.Add(-time.Hour))
+	recent := s.ruleCache.peek(p)
 	if recent == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
-	if want := now.Add(-lateLogging - window - cacheMargin); !recent.from.Equal(want) {
-		t.Fatalf("cached context from %v, want from %v", recent.from, want)
+	if !recent.from.Equal(start) {
+		t.Fatalf("cached context from %v, want from %v", recent.from, start)
 	}
-	old := now.Add(-45 * 24 * time.Hour)
-	seen = nil
-	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", old)); err != nil {
+	// Within a horizon of the context's start, a window before it: from the cache, which a
+	// read would have replaced.
+	if _, err := s.preEvaluate(ctx, p, mildSymptom("cough", recent.from.Add(horizon+time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) == 0 {
-		t.Fatal("the back-dated entry was not evaluated")
+	if s.ruleCache.peek(p) != recent {
+		t.Fatal("a trigger the cached context holds was read from SQLite")
 	}
-	for _, e := range seen[0].Recent {
-		if d := e.GetOccurredTime().AsTime().Sub(old).Abs(); d > horizon {
-			t.Errorf("back-dated trigger got entry %v away, beyond its horizon", d)
+	// A cough a day, going back two months from beyond the horizon of the edges.
+	first := recent.from.Add(-2 * horizon)
+	starts := map[time.Time]bool{}
+	for d := range 60 {
+		at := first.Add(-time.Duration(d) * 24 * time.Hour)
+		in := create(at)
+		if want := min(d, 1); len(in.Recent) != want { // the cough a day later; not itself, unstored
+			t.Fatalf("the cough %d days back saw %d entries, want %d", d, len(in.Recent), want)
+		}
+		pc := s.ruleCache.peek(p)
+		if pc == nil || !pc.to.Equal(recent.to) || pc.from.After(at.Add(-horizon)) {
+			t.Fatalf("after the cough at %v the cached context is %+v, want it to reach from its horizon to %v", at, pc, recent.to)
+		}
+		starts[pc.from] = true
+	}
+	held := ids(s.ruleCache.peek(p).entries.Items())
+	for _, e := range edges {
+		if n := len(slices.DeleteFunc(slices.Clone(held), func(id string) bool { return id != e.GetId() })); n != 1 {
+			t.Errorf("the extended context holds the entry at %v %d times, want once", e.GetOccurredTime().AsTime(), n)
 		}
 	}
-	if got := len(seen[0].Recent); got != 2 { // the coughs 23 hours after it and an hour before; not itself, unstored
-		t.Errorf("back-dated trigger saw %d entries, want 2", got)
+	reads := int(((60*24*time.Hour + horizon) / (backfillReach + horizon)) + 1)
+	if len(starts) > reads {
+		t.Errorf("sixty days back-filled moved the context's start %d times, want at most %d", len(starts), reads)
 	}
-	if pc := s.ruleCache.byPatient[p]; pc == nil || !pc.from.Equal(recent.from) {
-		t.Errorf("the back-dated entry replaced the recent context (from %v)", recent.from)
+	// Full: the next cough further back is read alone and leaves the context as it was.
+	full := s.ruleCache.peek(p)
+	s.ruleCache.maxExtended = full.entries.Len() + full.labs.Len()
+	at := first.Add(-60 * 24 * time.Hour)
+	if in := create(at); len(in.Recent) != 1 {
+		t.Fatalf("the cough beyond a full context saw %d entries, want the one a day later", len(in.Recent))
+	}
+	if pc := s.ruleCache.peek(p); !pc.from.Equal(full.from) {
+		t.Fatalf("a full context was extended from %v to %v", full.from, pc.from)
 	}
 }
 
@@ -202,14 +273,20 @@ func (l listIndex) With(e *medjournalv1.Entry, entry, lab bool) JournalIndex {
 
 // indexDiff says how in's index, cut as the store cuts its own lists, differs from in's
 // Recent and LabHistory, or "" when it does not.
-func indexDiff(in EvalInput, window, lookback time.Duration) string {
+func indexDiff(in EvalInput, horizon time.Duration, readsLabs bool, lookback time.Duration) string {
 	idx, ok := in.Index.(listIndex)
 	if !ok {
 		return fmt.Sprintf("index %T, want the evaluator's", in.Index)
 	}
 	at := in.Trigger.GetOccurredTime().AsTime()
-	if got, want := ids(between(idx.entries, millis(at.Add(-window)), millis(at.Add(window)))), ids(in.Recent); !slices.Equal(got, want) {
+	if got, want := ids(between(idx.entries, millis(at.Add(-horizon)), millis(at.Add(horizon)))), ids(in.Recent); !slices.Equal(got, want) {
 		return fmt.Sprintf("entries %v, Recent %v", got, want)
+	}
+	if !readsLabs {
+		if len(in.LabHistory) > 0 {
+			return fmt.Sprintf("LabHistory %v for a trigger that reads none", ids(in.LabHistory))
+		}
+		return ""
 	}
 	if got, want := ids(between(idx.labs, millis(at.Add(-lookback)), millis(at))), ids(in.LabHistory); !slices.Equal(got, want) {
 		return fmt.Sprintf("labs %v, LabHistory %v", got, want)
