@@ -329,6 +329,24 @@ func TestBetweenIsInclusive(t *testing.T) {
 	}
 }
 
+// occurredMillis reads the milliseconds the store keeps in occurred_time, before 1970
+// too, and for a timestamp whose nanos AsTime would normalize.
+func TestOccurredMillisIsTheStoredTime(t *testing.T) {
+	for _, ts := range []*timestamppb.Timestamp{
+		nil,
+		timestamppb.New(time.Date(2026, 4, 1, 9, 30, 15, 999_999_999, time.UTC)),
+		timestamppb.New(time.Date(1901, 2, 3, 4, 5, 6, 7_654_321, time.UTC)),
+		{Seconds: -1, Nanos: 1},
+		{Seconds: 100, Nanos: -1},
+		{Seconds: 100, Nanos: 2_000_000_000},
+	} {
+		e := &medjournalv1.Entry{OccurredTime: ts}
+		if got, want := occurredMillis(e), millis(ts.AsTime()); got != want {
+			t.Errorf("occurredMillis(%v) = %d, want %d", ts, got, want)
+		}
+	}
+}
+
 // A back-dated trigger reads its own window, and takes the regimen and profile from the
 // patient's cached context only when that context is at the version its snapshot read: a
 // context put late, by a pre-evaluation whose snapshot preceded a medication change, must
