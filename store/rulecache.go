@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -25,13 +26,39 @@ import (
 // in one snapshot with its version, extended only after a commit, with the entry that
 // commit wrote, and only if it was current before that commit; anything else (an edit, a
 // delete, a medication, the profile) drops it (Tx.journalChanged).
+//
+// A commit only notes its entry against the patient (committed); the next lookup of the
+// patient's context adds the entries noted (current). Adding one copies the context's
+// lists when the entry falls in their middle, and the single writer, which every write
+// waits for, spent a tenth of its time doing so after each commit; lookups run on the
+// requests' own goroutines, in parallel.
 type ruleContextCache struct {
 	mu        sync.Mutex
-	byPatient map[string]*patientContext
+	byPatient map[string]*cachedContext
 	// maxExtended bounds what extending a context back may make it hold (extendBack);
 	// maxExtendedEntries but in tests.
 	maxExtended int
 }
+
+// cachedContext is a patient's context as last read or extended, and the entries committed
+// since, each the next version, which current adds to it.
+type cachedContext struct {
+	pc      *patientContext
+	pending []versionedEntry
+}
+
+// version is the journal version the cached context stands for once its pending entries
+// are added.
+func (cc *cachedContext) version() journalVersion {
+	if n := len(cc.pending); n > 0 {
+		return cc.pending[n-1].version
+	}
+	return cc.pc.version
+}
+
+// maxPending bounds the entries noted against a context that no lookup adds: a patient
+// whose entries no rule reads (notes) is never looked up. Past it the context goes.
+const maxPending = 256
 
 // maxCachedPatients bounds the cache's memory; past it the cache starts over.
 const maxCachedPatients = 4096
@@ -53,18 +80,49 @@ type patientContext struct {
 }
 
 func newRuleContextCache() *ruleContextCache {
-	return &ruleContextCache{byPatient: map[string]*patientContext{}, maxExtended: maxExtendedEntries}
+	return &ruleContextCache{byPatient: map[string]*cachedContext{}, maxExtended: maxExtendedEntries}
 }
 
 // get returns the patient's context if it holds need (a trigger's triggerRange), at
 // whatever version it was read or last extended; callers must not modify it.
 func (c *ruleContextCache) get(patientID string, need journalRange) *patientContext {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if pc := c.byPatient[patientID]; pc != nil && pc.covers(need) {
+	if pc := c.current(patientID); pc != nil && pc.covers(need) {
 		return pc
 	}
 	return nil
+}
+
+// peek returns the patient's context, whatever it covers, or nil.
+func (c *ruleContextCache) peek(patientID string) *patientContext {
+	return c.current(patientID)
+}
+
+// current is the patient's context with the entries committed since it was read or last
+// extended added to it, or nil. It adds them outside the lock, on the caller's goroutine,
+// and keeps the result unless the context was replaced or dropped meanwhile.
+func (c *ruleContextCache) current(patientID string) *patientContext {
+	c.mu.Lock()
+	cc := c.byPatient[patientID]
+	if cc == nil {
+		c.mu.Unlock()
+		return nil
+	}
+	pc, pending := cc.pc, cc.pending
+	c.mu.Unlock()
+	if len(pending) == 0 {
+		return pc
+	}
+	next := pc
+	for _, p := range pending {
+		next = next.with(p.entry, p.version)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byPatient[patientID] == cc && cc.pc == pc {
+		// Entries committed while these were added stay noted for the next lookup.
+		cc.pc, cc.pending = next, slices.Clone(cc.pending[len(pending):])
+	}
+	return next
 }
 
 // covers says whether pc holds everything r asks for. A trigger needs its own horizon,
@@ -74,21 +132,14 @@ func (pc *patientContext) covers(r journalRange) bool {
 	return !r.from.Before(pc.from) && !r.to.After(pc.to) && (r.noLabs || !r.labsFrom.Before(pc.labsFrom))
 }
 
-// replace puts next in place of old, if the patient's context is still old: a commit
-// that extended it meanwhile, or a newer load, wins.
+// replace puts next, at the same version as old, in place of old, if the patient's
+// context is still old; entries noted since stay noted. A newer load wins.
 func (c *ruleContextCache) replace(patientID string, old, next *patientContext) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.byPatient[patientID] == old {
-		c.byPatient[patientID] = next
+	if cc := c.byPatient[patientID]; cc != nil && cc.pc == old {
+		cc.pc = next
 	}
-}
-
-// peek returns the patient's context, whatever it covers, or nil.
-func (c *ruleContextCache) peek(patientID string) *patientContext {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.byPatient[patientID]
 }
 
 func (c *ruleContextCache) put(patientID string, pc *patientContext) {
@@ -97,24 +148,24 @@ func (c *ruleContextCache) put(patientID string, pc *patientContext) {
 	if len(c.byPatient) >= maxCachedPatients {
 		clear(c.byPatient)
 	}
-	c.byPatient[patientID] = pc
+	c.byPatient[patientID] = &cachedContext{pc: pc}
 }
 
-// committed extends the patient's context with an entry that was just committed, taking
-// the version from before to after, if the context was current at before; otherwise it
-// forgets the patient.
+// committed notes an entry that was just committed, taking the version from before to
+// after, against the patient's context, if the context stood for before; otherwise it
+// forgets the patient. e must not change afterwards: the lookup that adds it copies it.
 func (c *ruleContextCache) committed(patientID string, before, after journalVersion, e *medjournalv1.Entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	pc := c.byPatient[patientID]
-	if pc == nil {
+	cc := c.byPatient[patientID]
+	if cc == nil {
 		return
 	}
-	if pc.version != before {
+	if cc.version() != before || len(cc.pending) >= maxPending {
 		delete(c.byPatient, patientID)
 		return
 	}
-	c.byPatient[patientID] = pc.with(e, after)
+	cc.pending = append(cc.pending, versionedEntry{version: after, entry: e})
 }
 
 // with is the context extended by e, stored as version after. Contexts are shared

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,7 +107,7 @@ func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 		if i%3 == 0 {
 			probe.Kind = &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 1, Unit: "10*3/uL", CanonicalValue: 1, CanonicalUnit: "10*3/uL"}}
 		}
-		if s.ruleCache.byPatient[p] != nil {
+		if s.ruleCache.peek(p) != nil {
 			cached++
 		}
 		seen = nil
@@ -423,5 +424,113 @@ func TestBackDatedTriggerReadsLabsOnlyWhenItsRulesDo(t *testing.T) {
 		if got := len(seen[0].LabHistory); got != tc.wantLabs {
 			t.Errorf("%v: %d lab results in its history, want %d", tc.e.GetKind(), got, tc.wantLabs)
 		}
+	}
+}
+
+// Creates of one patient from many goroutines at once, each followed by a lookup that adds
+// the entries committed so far (ruleContextCache.current) while the writer notes more, and
+// edits that drop the context, so that reloads race with commits: the cached context must
+// end as the journal in SQLite at the version it claims, and the race detector must find
+// nothing.
+func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 4, 20, 12, 0, 0, 0, time.UTC)
+	window := 3 * 24 * time.Hour
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
+		Index: newListIndex, Evaluate: func(EvalInput) ([]Finding, error) { return nil, nil },
+		Horizon: func(*medjournalv1.Entry) time.Duration { return window / 3 }}))
+	p := createPatient(t, s, "concurrent@example.com")
+	edited := mildSymptom("cough", now.Add(-time.Hour))
+	if _, _, err := s.CreateEntry(ctx, p, edited); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range 20 {
+			if _, err := s.UpdateEntry(ctx, p, edited.GetId(), func(e *medjournalv1.Entry) error {
+				e.Comment = fmt.Sprint("edit ", i)
+				return nil
+			}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	for g := range 8 {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 7))
+			for i := range 30 {
+				hours := rng.IntN(24 * 5)
+				if i%6 == 0 {
+					hours = 24*lateLoggingDays + rng.IntN(24*40) // back-dated: extends the context back
+				}
+				if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Duration(hours)*time.Hour))); err != nil {
+					t.Error(err)
+					return
+				}
+				s.ruleCache.peek(p)
+			}
+		})
+	}
+	wg.Wait()
+	pc := s.ruleCache.peek(p)
+	if pc == nil {
+		t.Fatal("the patient's context was dropped though only new entries were written")
+	}
+	v, err := s.journalVersionNow(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pc.version != v {
+		t.Fatalf("cached context at version %d, journal at %d", pc.version, v)
+	}
+	var stored []*medjournalv1.Entry
+	if err := s.read(ctx, func(tx *Tx) error {
+		stored, err = ruleEntries(ctx, tx, p, false, millis(pc.from), millis(pc.to))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ids(pc.entries.Items()), ids(stored); !slices.Equal(got, want) {
+		t.Fatalf("cached context holds %d entries, SQLite %d in its range:\n%v\n%v", len(got), len(want), got, want)
+	}
+	if idx := pc.index.(listIndex); !slices.Equal(ids(idx.entries), ids(stored)) {
+		t.Fatalf("the evaluator's index holds %d entries, SQLite %d", len(idx.entries), len(stored))
+	}
+}
+
+// The cache follows a patient's journal only commit by commit: an entry noted against a
+// context adds to it at the next lookup; one whose version does not follow the context's
+// (a load put late, after a commit it missed) drops it, and so do more entries than
+// maxPending noted without a lookup.
+func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
+	now := time.Date(2026, 4, 20, 12, 0, 0, 0, time.UTC)
+	load := func(v journalVersion) *patientContext {
+		return &patientContext{version: v, from: now.Add(-30 * 24 * time.Hour), to: now.Add(24 * time.Hour), labsFrom: now}
+	}
+	c := newRuleContextCache()
+	c.put("p", load(3))
+	a, b := mildSymptom("cough", now.Add(-time.Hour)), mildSymptom("cough", now.Add(-2*time.Hour))
+	c.committed("p", 3, 4, a)
+	c.committed("p", 4, 5, b)
+	if pc := c.peek("p"); pc == nil || pc.version != 5 || !slices.Equal(ids(pc.entries.Items()), ids([]*medjournalv1.Entry{b, a})) {
+		t.Fatalf("after two commits the context is %+v, want version 5 holding both entries, oldest first", pc)
+	}
+	c.committed("p", 6, 7, mildSymptom("cough", now))
+	if pc := c.peek("p"); pc != nil {
+		t.Fatalf("a commit from version 6 was added to a context at 5: %+v", pc)
+	}
+	c.put("p", load(0))
+	for v := range journalVersion(maxPending) {
+		c.committed("p", v, v+1, note(int(v)))
+	}
+	if pc := c.peek("p"); pc == nil || pc.version != maxPending {
+		t.Fatalf("after %d notes the context is %+v, want it at their version", maxPending, pc)
+	}
+	for v := range journalVersion(maxPending + 1) {
+		c.committed("p", maxPending+v, maxPending+v+1, note(int(v)))
+	}
+	if pc := c.peek("p"); pc != nil {
+		t.Fatalf("%d entries noted without a lookup kept the context", maxPending+1)
 	}
 }
