@@ -426,13 +426,24 @@ func TestListRulesPublishesSources(t *testing.T) {
 
 // TestDoubleDoseFlaggedRecentOrBackDated: a second dose of once-daily upadacitinib on one
 // day raises the double-dose flag, whether the day is this week (evaluated from the
-// patient's cached journal) or two months back (read for that dose alone, within the
-// rule's own day); a dose on the next day raises nothing.
+// patient's cached journal), two months back (read for that dose alone, within the rule's
+// own day), or two months back with an entry of today logged between the day's doses (the
+// journal cached for today's entry is extended back to the second dose's day, reading the
+// first dose from SQLite); a dose on the next day raises nothing.
 func TestDoubleDoseFlaggedRecentOrBackDated(t *testing.T) {
 	env := apitest.Start(t)
 	now := env.Clock.Now()
 	forEachProtocol(t, env, func(t *testing.T, c *apitest.Client) {
-		for name, day := range map[string]time.Time{"recent": now.AddDate(0, 0, -2), "back-dated": now.AddDate(0, -2, 0)} {
+		for _, tc := range []struct {
+			name   string
+			day    time.Time
+			active bool // the patient logs an entry of today after the first dose, so a journal is cached
+		}{
+			{"recent", now.AddDate(0, 0, -2), false},
+			{"back-dated", now.AddDate(0, -2, 0), false},
+			{"back-filled", now.AddDate(0, -2, 0), true},
+		} {
+			name, day := tc.name, tc.day
 			t.Run(name, func(t *testing.T) {
 				p := newPatient(t, c, "Double"+strings.ReplaceAll(name, "-", ""))
 				med := p.addMedication(t, "upadacitinib")
@@ -451,6 +462,9 @@ func TestDoubleDoseFlaggedRecentOrBackDated(t *testing.T) {
 				}
 				if n := doubleDoseFlags(taken(morning)); n != 0 {
 					t.Fatalf("the day's first dose raised %d double-dose flags", n)
+				}
+				if tc.active {
+					p.createEntry(t, symptom(timestamppb.New(now.Add(-time.Hour)), "headache", medjournalv1.Severity_SEVERITY_MILD))
 				}
 				if n := doubleDoseFlags(taken(morning.Add(8 * time.Hour))); n != 1 {
 					t.Fatalf("the day's second dose raised %d double-dose flags, want 1", n)
