@@ -64,8 +64,8 @@ func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *pat
 }
 
 // isRecent says whether an entry at at lies where a patient logs day to day, from
-// lateLogging ago to now: the range a cached context is built to cover. Contexts for
-// other entries are loaded for them alone and not cached.
+// lateLogging ago to now: the range a cached context is built to cover. Other entries
+// extend the cached context back (extendBack) or are read for themselves alone.
 func isRecent(at, now time.Time) bool {
 	return !at.Before(now.Add(-lateLogging)) && !at.After(now.Add(time.Hour))
 }
