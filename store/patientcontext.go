@@ -39,26 +39,29 @@ func (pc *patientContext) covers(r journalRange) bool {
 	return !r.from.Before(pc.from) && !r.to.After(pc.to) && (r.noLabs || !r.labsFrom.Before(pc.labsFrom))
 }
 
-// with is the context extended by e, stored as version after. Contexts are shared
+// with is the context extended by e, stored as version after; a nil e, or a note or an
+// entry outside the context's range, only moves the version. Contexts are shared
 // read-only by evaluations in flight: it extends a copy, which shares the lists' arrays
 // with pc (sharedlist), since every create extends its patient's context.
 func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *patientContext {
 	next := *pc
 	next.version = after
+	if e == nil || e.GetNote() != nil {
+		return &next
+	}
+	at := e.GetOccurredTime().AsTime()
+	if at.Before(pc.from) || at.After(pc.to) {
+		return &next
+	}
+	inLabs := e.GetLab() != nil && !at.Before(pc.labsFrom)
 	e = proto.Clone(e).(*medjournalv1.Entry)
 	e.FlagIds = nil
-	at := e.GetOccurredTime().AsTime()
-	inRange := !at.Before(pc.from) && !at.After(pc.to)
-	inEntries := inRange && e.GetNote() == nil
-	inLabs := inRange && e.GetLab() != nil && !at.Before(pc.labsFrom)
-	if inEntries {
-		next.entries = pc.entries.With(e, compareEntries)
-	}
+	next.entries = pc.entries.With(e, compareEntries)
 	if inLabs {
 		next.labs = pc.labs.With(e, compareEntries)
 	}
-	if pc.index != nil && (inEntries || inLabs) {
-		next.index = pc.index.With(e, inEntries, inLabs)
+	if pc.index != nil {
+		next.index = pc.index.With(e, true, inLabs)
 	}
 	return &next
 }

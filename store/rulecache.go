@@ -124,7 +124,12 @@ func (c *ruleContextCache) put(patientID string, pc *patientContext) {
 // committed notes an entry that was just committed, taking the version from before to
 // after, against the patient's context, if the context stood for before; otherwise it
 // forgets the patient. e must not change afterwards: the lookup that adds it copies it.
+// A note is noted as the version alone, since no context holds notes: a patient's notes
+// keep no memory while they wait for a lookup.
 func (c *ruleContextCache) committed(patientID string, before, after journalVersion, e *medjournalv1.Entry) {
+	if e.GetNote() != nil {
+		e = nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cc := c.byPatient[patientID]

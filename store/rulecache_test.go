@@ -502,7 +502,7 @@ func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
 // The cache follows a patient's journal only commit by commit: an entry noted against a
 // context adds to it at the next lookup; one whose version does not follow the context's
 // (a load put late, after a commit it missed) drops it, and so do more entries than
-// maxPending noted without a lookup.
+// maxPending noted without a lookup. Notes are noted as their version alone.
 func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 	now := time.Date(2026, 4, 20, 12, 0, 0, 0, time.UTC)
 	load := func(v journalVersion) *patientContext {
@@ -523,6 +523,11 @@ func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 	c.put("p", load(0))
 	for v := range journalVersion(maxPending) {
 		c.committed("p", v, v+1, note(int(v)))
+	}
+	for _, p := range c.byPatient["p"].pending {
+		if p.entry != nil {
+			t.Fatalf("a note waiting for a lookup is held in memory: %v", p.entry)
+		}
 	}
 	if pc := c.peek("p"); pc == nil || pc.version != maxPending {
 		t.Fatalf("after %d notes the context is %+v, want it at their version", maxPending, pc)
