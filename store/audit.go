@@ -35,7 +35,7 @@ func WithAudit(ctx context.Context, rec AuditRecord) context.Context {
 
 // RecordAudit appends one audit event, for reads (changes use WithAudit).
 func (s *Store) RecordAudit(ctx context.Context, rec AuditRecord) error {
-	err := s.commits.submit(ctx, func(tx *Tx) error { return appendAudit(ctx, tx, rec) })
+	err := s.commits.submit(ctx, func(tx *Tx) error { return appendAudit(ctx, tx, rec) }, false)
 	if err != nil {
 		return fmt.Errorf("record audit event: %w", err)
 	}

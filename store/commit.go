@@ -21,11 +21,14 @@ type commitLoop struct {
 }
 
 type pendingWrite struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	tx   *Tx
-	err  error
-	done chan error
+	ctx context.Context
+	fn  func(*Tx) error
+	// repeatable marks a write that may run a second time from the start: it changes the
+	// database only through its Tx, and sets, never accumulates, what it hands back.
+	repeatable bool
+	tx         *Tx
+	err        error
+	done       chan error
 }
 
 func newCommitLoop(s *Store) *commitLoop {
@@ -36,9 +39,10 @@ func newCommitLoop(s *Store) *commitLoop {
 
 // submit queues fn and waits for its outcome. A write whose context ends while it waits in
 // the queue is dropped; once its group is committing it waits for the commit, since its
-// outcome is then decided.
-func (l *commitLoop) submit(ctx context.Context, fn func(*Tx) error) error {
-	w := &pendingWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+// outcome is then decided. A repeatable fn may run twice (see commit); its changes are
+// committed once.
+func (l *commitLoop) submit(ctx context.Context, fn func(*Tx) error, repeatable bool) error {
+	w := &pendingWrite{ctx: ctx, fn: fn, repeatable: repeatable, done: make(chan error, 1)}
 	select {
 	case l.queue <- w:
 	case <-ctx.Done():
@@ -75,11 +79,37 @@ func (l *commitLoop) run() {
 	}
 }
 
-// commit runs a group in one transaction. Each write gets its own savepoint and its own
-// Tx (its own timestamp and flag changes); a write that fails is rolled back to its
-// savepoint alone. If the commit itself fails, every write of the group fails with it:
-// nothing was written.
+// commit runs a group in one transaction, each write with its own Tx (its own timestamp
+// and flag changes), and answers every write once the transaction is durable or failed.
+//
+// Each write normally runs in a savepoint of its own, so that one that fails is rolled
+// back alone. A savepoint copies every page the write changes before changing it, and
+// for a group of creates, each dirtying its own handful of index leaves, those copies
+// were most of what the savepoints cost the writer, which every write waits for. So a
+// group of repeatable writes (creates) runs first without savepoints; if one of them
+// fails, which is rare, the whole transaction is rolled back and the group runs again
+// with them. If the commit itself fails, every write of the group fails with it: nothing
+// was written.
 func (l *commitLoop) commit(group []*pendingWrite) {
+	if allRepeatable(group) && l.attempt(group, false) {
+		return
+	}
+	l.attempt(group, true)
+}
+
+func allRepeatable(group []*pendingWrite) bool {
+	for _, w := range group {
+		if !w.repeatable {
+			return false
+		}
+	}
+	return true
+}
+
+// attempt runs group in one transaction, each write in a savepoint if isolated, and answers
+// each write. Without isolation, a write that fails rolls the whole transaction back; run
+// then answers none and returns false, and the group must run again, isolated.
+func (l *commitLoop) attempt(group []*pendingWrite, isolated bool) bool {
 	s := l.store
 	s.writerStmts.prepareWanted(context.Background())
 	sqlTx, err := s.writer.BeginTx(context.Background(), nil)
@@ -88,19 +118,25 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 		for _, w := range group {
 			w.done <- err
 		}
-		return
+		return true
 	}
 	committed := 0
 	seqs := &changeSeqs{}
 	creates := groupCreates{}
 	for _, w := range group {
+		w.tx, w.err = nil, nil
 		if err := w.ctx.Err(); err != nil {
 			w.err = err
 			continue
 		}
 		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true,
 			ruleCache: s.ruleCache, linked: s.linkedEvidence, groupCreates: creates}
-		w.err = runInSavepoint(w.tx, func() error { return w.fn(w.tx) })
+		if isolated {
+			w.err = runInSavepoint(w.tx, func() error { return w.fn(w.tx) })
+		} else if w.err = w.fn(w.tx); w.err != nil {
+			_ = sqlTx.Rollback()
+			return false
+		}
 		if w.err == nil {
 			committed++
 			for patientID, created := range w.tx.created {
@@ -136,6 +172,7 @@ func (l *commitLoop) commit(group []*pendingWrite) {
 	for _, w := range group {
 		w.done <- mapError(w.err)
 	}
+	return true
 }
 
 // runInSavepoint runs fn so that its changes can be undone alone. The savepoint

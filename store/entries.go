@@ -51,7 +51,9 @@ func (s *Store) CreateEntry(ctx context.Context, patientID string, e *medjournal
 	if err != nil {
 		return nil, false, fmt.Errorf("create entry: %w", err)
 	}
-	err = s.write(ctx, func(tx *Tx) error {
+	// Repeatable: the write sets out and created, and createEntryWith changes nothing
+	// but through tx (and what it leaves for after the commit).
+	err = s.writeRepeatable(ctx, func(tx *Tx) error {
 		var err error
 		out, created, err = s.createEntryWith(ctx, tx, patientID, e, pre)
 		return err

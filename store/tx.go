@@ -86,6 +86,18 @@ func (tx *Tx) statementContext(ctx context.Context) context.Context {
 // grouped into one transaction by the commit loop, each in its own savepoint, so many
 // requests share one disk flush while one request's failure leaves the others untouched.
 func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
+	return s.submitWrite(ctx, fn, false)
+}
+
+// writeRepeatable is write for an fn that may run a second time from the start, should
+// its group be rolled back and run again (commitLoop.commit): fn changes the database
+// only through tx and sets, never accumulates, what it hands back. Such writes run without
+// a savepoint of their own while nothing fails.
+func (s *Store) writeRepeatable(ctx context.Context, fn func(*Tx) error) error {
+	return s.submitWrite(ctx, fn, true)
+}
+
+func (s *Store) submitWrite(ctx context.Context, fn func(*Tx) error, repeatable bool) error {
 	if rec, audited := ctx.Value(auditKey{}).(AuditRecord); audited {
 		inner := fn
 		fn = func(tx *Tx) error {
@@ -95,7 +107,7 @@ func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 			return appendAudit(ctx, tx, rec)
 		}
 	}
-	return s.commits.submit(ctx, fn)
+	return s.commits.submit(ctx, fn, repeatable)
 }
 
 // read runs fn in a read-only transaction on the reader pool, so everything fn reads comes
