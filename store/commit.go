@@ -88,8 +88,10 @@ func (l *commitLoop) run() {
 // were most of what the savepoints cost the writer, which every write waits for. So a
 // group of repeatable writes (creates) runs first without savepoints; if one of them
 // fails, which is rare, the whole transaction is rolled back and the group runs again
-// with them. If the commit itself fails, every write of the group fails with it: nothing
-// was written.
+// with them. A failing create thus costs its group a second run; such failures (a
+// conflicting retry, an unknown medication) are rare, and each session's writes are
+// rate-limited. If the commit itself fails, every write of the group fails with it:
+// nothing was written.
 func (l *commitLoop) commit(group []*pendingWrite) {
 	if allRepeatable(group) && l.attempt(group, false) {
 		return
