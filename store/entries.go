@@ -332,7 +332,8 @@ func liveEntry(ctx context.Context, tx *Tx, patientID, id string) (*medjournalv1
 	return r.entry, nil
 }
 
-// liveEntries runs an entry query and returns the entries with their flag ids.
+// liveEntries runs an entry query and returns its entries, with their flag ids if the
+// query selects them (entryColumns; ruleEntryColumns leaves them out).
 func liveEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*medjournalv1.Entry, error) {
 	rows, err := queryEntries(ctx, tx, query, args...)
 	if err != nil {

@@ -180,17 +180,9 @@ func ruleEntries(ctx context.Context, tx *Tx, patientID string, labs bool, lo, h
 	if labs {
 		kind, kindArg = `kind = ?`, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB)
 	}
-	rows, err := queryEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
+	return liveEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
 		WHERE patient_id = ? AND delete_time IS NULL AND `+kind+` AND occurred_time >= ? AND occurred_time <= ?
 		ORDER BY occurred_time, id`, patientID, kindArg, lo, hi)
-	if err != nil {
-		return nil, err
-	}
-	entries := make([]*medjournalv1.Entry, len(rows))
-	for i, row := range rows {
-		entries[i] = row.entry
-	}
-	return entries, nil
 }
 
 // input selects what the rules read for trigger: entries within window on either side
