@@ -23,15 +23,16 @@ const backfillReach = 28 * 24 * time.Hour
 // cache without end.
 const maxExtendedEntries = 20_000
 
-// contextForTrigger reads what the rules need for trigger from tx, a snapshot at version
-// v, when the patient's cached context does not hold it. A recent trigger loads the
-// patient's recent journal, which is cached for the next entries too. A back-dated one
-// extends the cached context back, when that is current at v, so that the next back-filled
-// entries find it; otherwise it reads its own range alone and leaves the cache as it is,
-// taking the medications and profile from the cached context when that is at v.
-func (s *Store) contextForTrigger(ctx context.Context, tx *Tx, patientID string, v journalVersion, trigger *medjournalv1.Entry) (*patientContext, error) {
+// contextForTrigger reads what the rules need for trigger, need (its triggerRange), from
+// tx, a snapshot at version v, when the patient's cached context does not hold it. A
+// recent trigger loads the patient's recent journal, which is cached for the next entries
+// too. A back-dated one extends the cached context back, when that is current at v, so
+// that the next back-filled entries find it; otherwise it reads its own range alone and
+// leaves the cache as it is, taking the medications and profile from the cached context
+// when that is at v.
+func (s *Store) contextForTrigger(ctx context.Context, tx *Tx, patientID string, v journalVersion, trigger *medjournalv1.Entry, need journalRange) (*patientContext, error) {
 	at := trigger.GetOccurredTime().AsTime()
-	cached := s.ruleCache.peek(patientID)
+	cached := s.ruleCache.current(patientID)
 	if isRecent(at, s.now()) {
 		pc, err := s.loadPatientContext(ctx, tx, patientID, v, s.recentRange(at), cached)
 		if err == nil {
@@ -39,14 +40,14 @@ func (s *Store) contextForTrigger(ctx context.Context, tx *Tx, patientID string,
 		}
 		return pc, err
 	}
-	need := s.triggerRange(trigger)
 	if cached != nil && cached.version == v {
 		pc, err := s.extendBack(ctx, tx, patientID, cached, need)
-		if pc != nil || err != nil {
-			if err == nil {
-				s.ruleCache.replace(patientID, cached, pc)
-			}
-			return pc, err
+		if err != nil {
+			return nil, err
+		}
+		if pc != nil {
+			s.ruleCache.replace(patientID, cached, pc)
+			return pc, nil
 		}
 	}
 	return s.loadPatientContext(ctx, tx, patientID, v, need, cached)

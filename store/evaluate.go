@@ -240,7 +240,8 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 	// reading the version: the writer checks the version its insert produced and evaluates
 	// again if the journal had moved on meanwhile (an edit, a medication, another device's
 	// entry). Reading the version first cost a sixth of the store's part of a create.
-	pc := s.ruleCache.get(patientID, s.triggerRange(e))
+	need := s.triggerRange(e)
+	pc := s.ruleCache.get(patientID, need)
 	var err error
 	if pc != nil {
 		pre.version = pc.version
@@ -250,7 +251,7 @@ func (s *Store) preEvaluate(ctx context.Context, patientID string, e *medjournal
 			if pre.version, err = patientJournalVersion(ctx, tx, patientID); err != nil {
 				return err
 			}
-			pc, err = s.contextForTrigger(ctx, tx, patientID, pre.version, e)
+			pc, err = s.contextForTrigger(ctx, tx, patientID, pre.version, e, need)
 			return err
 		})
 	}

@@ -66,7 +66,7 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string)
 	if len(preA.findings)+len(preB.findings) != 0 {
 		t.Fatal("each entry alone matched the pair rule")
 	}
-	if cached := s.ruleCache.peek(p) != nil; cached != isRecent(at, now) {
+	if cached := s.ruleCache.current(p) != nil; cached != isRecent(at, now) {
 		t.Fatalf("context cached: %v, want %v", cached, isRecent(at, now))
 	}
 	var flagged []string
@@ -108,7 +108,7 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string)
 		t.Fatalf("flags raised: %v; want the pair flagged once the second entry is stored", flagged)
 	}
 	// The cache followed both entries.
-	if pc := s.ruleCache.peek(p); isRecent(at, now) && (pc == nil || pc.entries.Len() != 2) {
+	if pc := s.ruleCache.current(p); isRecent(at, now) && (pc == nil || pc.entries.Len() != 2) {
 		t.Fatalf("cached context after both entries: %+v, want both entries", pc)
 	}
 }

@@ -107,7 +107,7 @@ func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 		if i%3 == 0 {
 			probe.Kind = &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 1, Unit: "10*3/uL", CanonicalValue: 1, CanonicalUnit: "10*3/uL"}}
 		}
-		if s.ruleCache.peek(p) != nil {
+		if s.ruleCache.current(p) != nil {
 			cached++
 		}
 		seen = nil
@@ -194,11 +194,11 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if s.ruleCache.peek(p) != nil {
+	if s.ruleCache.current(p) != nil {
 		t.Fatal("back-dated entries cached a context before any recent one")
 	}
 	create(now.Add(-time.Hour))
-	recent := s.ruleCache.peek(p)
+	recent := s.ruleCache.current(p)
 	if recent == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
@@ -210,7 +210,7 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 	if _, err := s.preEvaluate(ctx, p, mildSymptom("cough", recent.from.Add(horizon+time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if s.ruleCache.peek(p) != recent {
+	if s.ruleCache.current(p) != recent {
 		t.Fatal("a trigger the cached context holds was read from SQLite")
 	}
 	// A cough a day, going back two months from beyond the horizon of the edges.
@@ -222,13 +222,13 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 		if want := min(d, 1); len(in.Recent) != want { // the cough a day later; not itself, unstored
 			t.Fatalf("the cough %d days back saw %d entries, want %d", d, len(in.Recent), want)
 		}
-		pc := s.ruleCache.peek(p)
+		pc := s.ruleCache.current(p)
 		if pc == nil || !pc.to.Equal(recent.to) || pc.from.After(at.Add(-horizon)) {
 			t.Fatalf("after the cough at %v the cached context is %+v, want it to reach from its horizon to %v", at, pc, recent.to)
 		}
 		starts[pc.from] = true
 	}
-	held := ids(s.ruleCache.peek(p).entries.Items())
+	held := ids(s.ruleCache.current(p).entries.Items())
 	for _, e := range edges {
 		if n := len(slices.DeleteFunc(slices.Clone(held), func(id string) bool { return id != e.GetId() })); n != 1 {
 			t.Errorf("the extended context holds the entry at %v %d times, want once", e.GetOccurredTime().AsTime(), n)
@@ -239,13 +239,13 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 		t.Errorf("sixty days back-filled moved the context's start %d times, want at most %d", len(starts), reads)
 	}
 	// Full: the next cough further back is read alone and leaves the context as it was.
-	full := s.ruleCache.peek(p)
+	full := s.ruleCache.current(p)
 	s.ruleCache.maxExtended = full.entries.Len() + full.labs.Len()
 	at := first.Add(-60 * 24 * time.Hour)
 	if in := create(at); len(in.Recent) != 1 {
 		t.Fatalf("the cough beyond a full context saw %d entries, want the one a day later", len(in.Recent))
 	}
-	if pc := s.ruleCache.peek(p); !pc.from.Equal(full.from) {
+	if pc := s.ruleCache.current(p); !pc.from.Equal(full.from) {
 		t.Fatalf("a full context was extended from %v to %v", full.from, pc.from)
 	}
 }
@@ -366,7 +366,7 @@ func TestBackDatedTriggerTakesNoRegimenFromAnOlderContext(t *testing.T) {
 	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	old := s.ruleCache.peek(p)
+	old := s.ruleCache.current(p)
 	if old == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
@@ -468,7 +468,7 @@ func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				s.ruleCache.peek(p)
+				s.ruleCache.current(p)
 			}
 		})
 	}
@@ -478,7 +478,7 @@ func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
 	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Minute))); err != nil {
 		t.Fatal(err)
 	}
-	pc := s.ruleCache.peek(p)
+	pc := s.ruleCache.current(p)
 	if pc == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
@@ -518,11 +518,11 @@ func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 	a, b := mildSymptom("cough", now.Add(-time.Hour)), mildSymptom("cough", now.Add(-2*time.Hour))
 	c.committed("p", 3, 4, a)
 	c.committed("p", 4, 5, b)
-	if pc := c.peek("p"); pc == nil || pc.version != 5 || !slices.Equal(ids(pc.entries.Items()), ids([]*medjournalv1.Entry{b, a})) {
+	if pc := c.current("p"); pc == nil || pc.version != 5 || !slices.Equal(ids(pc.entries.Items()), ids([]*medjournalv1.Entry{b, a})) {
 		t.Fatalf("after two commits the context is %+v, want version 5 holding both entries, oldest first", pc)
 	}
 	c.committed("p", 6, 7, mildSymptom("cough", now))
-	if pc := c.peek("p"); pc != nil {
+	if pc := c.current("p"); pc != nil {
 		t.Fatalf("a commit from version 6 was added to a context at 5: %+v", pc)
 	}
 	c.put("p", load(0))
@@ -534,13 +534,13 @@ func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 			t.Fatalf("a note waiting for a lookup is held in memory: %v", p.entry)
 		}
 	}
-	if pc := c.peek("p"); pc == nil || pc.version != maxPending {
+	if pc := c.current("p"); pc == nil || pc.version != maxPending {
 		t.Fatalf("after %d notes the context is %+v, want it at their version", maxPending, pc)
 	}
 	for v := range journalVersion(maxPending + 1) {
 		c.committed("p", maxPending+v, maxPending+v+1, note(int(v)))
 	}
-	if pc := c.peek("p"); pc != nil {
+	if pc := c.current("p"); pc != nil {
 		t.Fatalf("%d entries noted without a lookup kept the context", maxPending+1)
 	}
 }
