@@ -282,11 +282,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 
 	if len(r.Phases) > 0 {
-		fmt.Fprintf(&b, "\nmachine (%d CPUs), in each measured window: load tool CPU in cores (taken from the server), machine busy and iowait, load average\n", r.NumCPU)
+		fmt.Fprintf(&b, "\nmachine (%d CPUs), in each measured window: load tool CPU in cores (taken from the server), machine busy and iowait, load average;\n"+
+			"the rest of the machine's CPU (the server's, and any other work's) in cores, per request, and against the load tool's per request\n", r.NumCPU)
 		for _, p := range r.Phases {
-			fmt.Fprintf(&b, "  %-7s load tool %s, machine busy %s, iowait %s, load %s\n", p.Name,
+			fmt.Fprintf(&b, "  %-7s load tool %s, machine busy %s, iowait %s, load %s", p.Name,
 				orUnknown(p.LoadToolCPU, "%.2f"), orUnknown(100*p.MachineBusy, "%.0f%%"),
 				orUnknown(100*p.MachineIOWait, "%.0f%%"), orUnknown(p.LoadAverage, "%.1f"))
+			if rest, vsTool, ok := p.restOfMachine(r.NumCPU); ok && p.Total.Throughput > 0 {
+				fmt.Fprintf(&b, "; the rest %.2f, %.0f µs a request, %.2f× the tool's", rest, rest/p.Total.Throughput*1e6, vsTool)
+			}
+			b.WriteString("\n")
 		}
 	}
 
@@ -314,6 +319,20 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// restOfMachine is the CPU, in cores, that the rest of the machine (the server, and any
+// other work on it) used in the phase's window, and that per request against the load
+// tool's own per request. The tool does the same work for a request whatever the server
+// build, so when the machine's speed changes between runs (on a shared host, a fifth
+// either way) both move together and vsTool does not: it compares server builds where
+// throughput cannot. ok is false when either figure is unknown.
+func (p *PhaseReport) restOfMachine(numCPU int) (rest, vsTool float64, ok bool) {
+	if p.LoadToolCPU <= 0 || p.MachineBusy < 0 || numCPU <= 0 {
+		return 0, 0, false
+	}
+	rest = max(0, p.MachineBusy*float64(numCPU)-p.LoadToolCPU)
+	return rest, rest / p.LoadToolCPU, true
 }
 
 func errorsCell(s Stats) string {
