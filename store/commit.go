@@ -109,8 +109,8 @@ func allRepeatable(group []*pendingWrite) bool {
 }
 
 // attempt runs group in one transaction, each write in a savepoint if isolated, and answers
-// each write. Without isolation, a write that fails rolls the whole transaction back; run
-// then answers none and returns false, and the group must run again, isolated.
+// each write. Without isolation, a write that fails rolls the whole transaction back;
+// attempt then answers none and returns false, and the group must run again, isolated.
 func (l *commitLoop) attempt(group []*pendingWrite, isolated bool) bool {
 	s := l.store
 	s.writerStmts.prepareWanted(context.Background())

@@ -70,8 +70,9 @@ func (c *ruleContextCache) get(patientID string, need journalRange) *patientCont
 }
 
 // current is the patient's context, whatever it covers, with the entries committed since
-// it was read or last extended added to it, or nil. It adds them outside the lock, on the caller's goroutine,
-// and keeps the result unless the context was replaced or dropped meanwhile.
+// it was read or last extended added to it, or nil. It adds them outside the lock, on the
+// caller's goroutine, and keeps the result unless the context was replaced or dropped
+// meanwhile.
 func (c *ruleContextCache) current(patientID string) *patientContext {
 	c.mu.Lock()
 	cc := c.byPatient[patientID]

@@ -83,8 +83,9 @@ func (tx *Tx) statementContext(ctx context.Context) context.Context {
 
 // write runs fn in a write transaction and returns once it is durable: with
 // synchronous=FULL a commit returns only after the WAL is on disk. Concurrent writes are
-// grouped into one transaction by the commit loop, each in its own savepoint, so many
-// requests share one disk flush while one request's failure leaves the others untouched.
+// grouped into one transaction by the commit loop, each in its own savepoint (but see
+// writeRepeatable), so many requests share one disk flush while one request's failure
+// leaves the others untouched.
 func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 	return s.submitWrite(ctx, fn, false)
 }
