@@ -39,10 +39,12 @@ func (pc *patientContext) covers(r journalRange) bool {
 	return !r.from.Before(pc.from) && !r.to.After(pc.to) && (r.noLabs || !r.labsFrom.Before(pc.labsFrom))
 }
 
-// with is the context extended by e, stored as version after; a nil e, or a note or an
-// entry outside the context's range, only moves the version. Contexts are shared
-// read-only by evaluations in flight: it extends a copy, which shares the lists' arrays
-// with pc (sharedlist), since every create extends its patient's context.
+// with is the context extended by e, stored as version after; a nil e, a note, or an
+// entry outside both of the context's ranges only moves the version. The two ranges are
+// checked apart: a lab result back-filled from before the entries' range still belongs
+// to the longer lab history. Contexts are shared read-only by evaluations in flight: it
+// extends a copy, which shares the lists' arrays with pc (sharedlist), since every create
+// extends its patient's context.
 func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *patientContext {
 	next := *pc
 	next.version = after
@@ -50,18 +52,21 @@ func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *pat
 		return &next
 	}
 	at := e.GetOccurredTime().AsTime()
-	if at.Before(pc.from) || at.After(pc.to) {
+	inEntries := !at.Before(pc.from) && !at.After(pc.to)
+	inLabs := e.GetLab() != nil && !at.Before(pc.labsFrom) && !at.After(pc.to)
+	if !inEntries && !inLabs {
 		return &next
 	}
-	inLabs := e.GetLab() != nil && !at.Before(pc.labsFrom)
 	e = proto.Clone(e).(*medjournalv1.Entry)
 	e.FlagIds = nil
-	next.entries = pc.entries.With(e, compareEntries)
+	if inEntries {
+		next.entries = pc.entries.With(e, compareEntries)
+	}
 	if inLabs {
 		next.labs = pc.labs.With(e, compareEntries)
 	}
 	if pc.index != nil {
-		next.index = pc.index.With(e, true, inLabs)
+		next.index = pc.index.With(e, inEntries, inLabs)
 	}
 	return &next
 }

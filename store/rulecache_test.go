@@ -544,3 +544,54 @@ func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 		t.Fatalf("%d entries noted without a lookup kept the context", maxPending+1)
 	}
 }
+
+// A lab result back-filled from before the cached context's entries, but within its lab
+// history, joins that history when the context is not extended back to it (it is full):
+// the context moves to the lab's version, so a later lab trigger evaluated from it must
+// see the back-filled result, as it would read from SQLite.
+func TestBackFilledLabJoinsTheCachedLabHistory(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	lookback := 400 * 24 * time.Hour
+	var seen []EvalInput
+	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: lookback,
+		Index: newListIndex, Evaluate: func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil },
+		ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }}))
+	p := createPatient(t, s, "backfilled-lab@example.com")
+	lab := func(at time.Time) *medjournalv1.Entry {
+		return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at),
+			Kind: &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 2, Unit: "10*3/uL", CanonicalValue: 2, CanonicalUnit: "10*3/uL"}}}
+	}
+	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	recent := s.ruleCache.current(p)
+	if recent == nil {
+		t.Fatal("no context cached after a recent entry")
+	}
+	s.ruleCache.maxExtended = 1 // full: a back-dated trigger is read alone
+	old := lab(now.Add(-60 * 24 * time.Hour))
+	if at := old.GetOccurredTime().AsTime(); !at.Before(recent.from) || at.Before(recent.labsFrom) {
+		t.Fatalf("the back-filled lab at %v is not between the lab history's start %v and the entries' %v", at, recent.labsFrom, recent.from)
+	}
+	if _, _, err := s.CreateEntry(ctx, p, old); err != nil {
+		t.Fatal(err)
+	}
+	if pc := s.ruleCache.current(p); pc == nil || !pc.from.Equal(recent.from) {
+		t.Fatalf("after the back-filled lab the cached context is %+v, want the recent one, not extended", pc)
+	}
+	seen = nil
+	trigger := lab(now.Add(-time.Minute))
+	if _, err := s.preEvaluate(ctx, p, trigger); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 {
+		t.Fatalf("the recent lab was evaluated %d times, want once", len(seen))
+	}
+	if got := ids(seen[0].LabHistory); !slices.Equal(got, []string{old.GetId()}) {
+		t.Errorf("the recent lab's history is %v, want the back-filled lab %s", got, old.GetId())
+	}
+	if d := indexDiff(seen[0], 3*24*time.Hour, true, lookback); d != "" {
+		t.Errorf("the evaluator's index differs from its input: %s", d)
+	}
+}
