@@ -15,7 +15,7 @@ import (
 
 	"github.com/medjournal/medjournal/auth"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // accountService implements medjournal.v1.AccountService.
@@ -39,7 +39,7 @@ func (s *accountService) SignUp(ctx context.Context, req *medjournalv1.SignUpReq
 		TimeZone:    req.GetTimeZone(),
 		Profile:     req.GetProfile(),
 	}, hash)
-	if errors.Is(err, store.ErrAlreadyExists) {
+	if errors.Is(err, storage.ErrAlreadyExists) {
 		return nil, connect.NewError(connect.CodeAlreadyExists, errors.New("email: an account with this e-mail address exists; sign in instead"))
 	}
 	if err != nil {
@@ -54,13 +54,13 @@ func (s *accountService) SignUp(ctx context.Context, req *medjournalv1.SignUpReq
 }
 
 func (s *accountService) SignIn(ctx context.Context, req *medjournalv1.SignInRequest) (*medjournalv1.SignInResponse, error) {
-	accountKey, addressKey := store.NormalizeEmail(req.GetEmail()), clientAddress(ctx)
+	accountKey, addressKey := storage.NormalizeEmail(req.GetEmail()), clientAddress(ctx)
 	now := time.Now()
 	if wait := max(s.signInByAccount.blockedFor(accountKey, now), s.signInByAddress.blockedFor(addressKey, now)); wait > 0 {
 		return nil, tooMany("too many failed sign-ins", wait)
 	}
 	acct, hash, err := s.store.Credentials(ctx, req.GetEmail())
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, s.toConnectError(ctx, "sign in", err)
 	}
 	// An unknown address is verified against a dummy hash, so it takes as long as a wrong
@@ -84,7 +84,7 @@ func (s *accountService) SignIn(ctx context.Context, req *medjournalv1.SignInReq
 func (s *accountService) SignOut(ctx context.Context, _ *medjournalv1.SignOutRequest) (*medjournalv1.SignOutResponse, error) {
 	c := callerFrom(ctx)
 	s.sessions.dropSession(c.sessionID)
-	if err := s.store.DeleteSession(ctx, c.id(), c.sessionID); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.store.DeleteSession(ctx, c.id(), c.sessionID); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, s.toConnectError(ctx, "sign out", err)
 	}
 	return &medjournalv1.SignOutResponse{}, nil

@@ -14,7 +14,7 @@ import (
 	"github.com/medjournal/medjournal/gen/medjournal/v1/medjournalv1connect"
 	"github.com/medjournal/medjournal/internal/apitest"
 	"github.com/medjournal/medjournal/server"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 const (
@@ -111,7 +111,7 @@ func TestSignUpRejectsBadInputAndWritesNothing(t *testing.T) {
 				tc.edit(req)
 				err := c.Call(ctx, signUp, "", req, &medjournalv1.SignUpResponse{})
 				apitest.WantInvalidField(t, err, tc.field)
-				if _, _, err := env.Store.Credentials(ctx, req.Email); req.Email != "" && !errors.Is(err, store.ErrNotFound) {
+				if _, _, err := env.Store.Credentials(ctx, req.Email); req.Email != "" && !errors.Is(err, storage.ErrNotFound) {
 					t.Errorf("refused sign-up left an account behind: %v", err)
 				}
 			})

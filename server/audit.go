@@ -10,7 +10,7 @@ import (
 	"connectrpc.com/connect"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // auditTrail collects, during one request, whose data the caller read when the caller is
@@ -54,7 +54,7 @@ func auditChange(ctx context.Context, patientID string) context.Context {
 		trail.patients = slices.DeleteFunc(trail.patients, func(p string) bool { return p == patientID })
 		trail.mu.Unlock()
 	}
-	return store.WithAudit(ctx, store.AuditRecord{PatientID: patientID, ActorID: c.id(),
+	return storage.WithAudit(ctx, storage.AuditRecord{PatientID: patientID, ActorID: c.id(),
 		Method: info.Spec().Procedure, Action: medjournalv1.AuditAction_AUDIT_ACTION_CHANGE})
 }
 
@@ -100,7 +100,7 @@ func (s *Server) recordReads(ctx context.Context, trail *auditTrail, procedure s
 	trail.patients = nil
 	trail.mu.Unlock()
 	for _, p := range patients {
-		err := s.store.RecordAudit(context.WithoutCancel(ctx), store.AuditRecord{PatientID: p, ActorID: c.id(),
+		err := s.store.RecordAudit(context.WithoutCancel(ctx), storage.AuditRecord{PatientID: p, ActorID: c.id(),
 			Method: procedure, Action: medjournalv1.AuditAction_AUDIT_ACTION_READ})
 		if err != nil {
 			s.log.ErrorContext(ctx, "audit", slog.Any("err", err))
@@ -115,7 +115,7 @@ type auditService struct{ *Server }
 
 func (s *auditService) ListAuditEvents(ctx context.Context, req *medjournalv1.ListAuditEventsRequest) (*medjournalv1.ListAuditEventsResponse, error) {
 	c := callerFrom(ctx)
-	f := store.AuditFilter{PatientID: req.GetPatientId(), Limit: pageSize(req.GetPageSize()) + 1}
+	f := storage.AuditFilter{PatientID: req.GetPatientId(), Limit: pageSize(req.GetPageSize()) + 1}
 	switch c.role() {
 	case medjournalv1.Role_ROLE_PATIENT:
 		if f.PatientID != "" && f.PatientID != c.id() {

@@ -13,7 +13,7 @@ import (
 	"github.com/medjournal/medjournal/auth"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/gen/medjournal/v1/medjournalv1connect"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // publicProcedures need no session: signing up and in, and the catalog.
@@ -81,7 +81,7 @@ func (s *Server) resolveSession(ctx context.Context, token string) (*caller, err
 	if !cached {
 		var err error
 		sess, acct, err = s.store.SessionByTokenHash(ctx, hash)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, storage.ErrNotFound) {
 			return nil, unauthenticated("session is not valid; sign in again")
 		}
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // careTeamService implements medjournal.v1.CareTeamService.
@@ -48,7 +48,7 @@ func (s *careTeamService) AcceptInvite(ctx context.Context, req *medjournalv1.Ac
 		return nil, err
 	}
 	patient, err := s.store.AcceptInvite(ctx, hashInviteCode(req.GetCode()), c.id())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return nil, connect.NewError(connect.CodeNotFound, errors.New("code: this invite code is unknown, used or expired; ask the patient for a new one"))
 	}
 	if err != nil {

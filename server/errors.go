@@ -8,7 +8,7 @@ import (
 
 	"connectrpc.com/connect"
 
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // toConnectError maps an error from the store or the engine to the code a client sees.
@@ -27,16 +27,16 @@ func (s *Server) toConnectError(ctx context.Context, op string, err error) error
 		return connect.NewError(connect.CodeCanceled, err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return connect.NewError(connect.CodeDeadlineExceeded, err)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, storage.ErrNotFound):
 		return connect.NewError(connect.CodeNotFound, fmt.Errorf("%s: not found", op))
-	case errors.Is(err, store.ErrAlreadyExists):
+	case errors.Is(err, storage.ErrAlreadyExists):
 		return connect.NewError(connect.CodeAlreadyExists, fmt.Errorf("%s: already exists", op))
-	case errors.Is(err, store.ErrFailedPrecondition):
+	case errors.Is(err, storage.ErrFailedPrecondition):
 		return connect.NewError(connect.CodeFailedPrecondition, fmt.Errorf("%s: %s", op, publicReason(err)))
-	case errors.Is(err, store.ErrStorageFull):
+	case errors.Is(err, storage.ErrStorageFull):
 		s.log.ErrorContext(ctx, "storage full", slog.String("op", op), slog.Any("err", err))
 		return connect.NewError(connect.CodeResourceExhausted, fmt.Errorf("%s: the server's storage is full; nothing was saved, try again later", op))
-	case errors.Is(err, store.ErrBusy), errors.Is(err, store.ErrIO):
+	case errors.Is(err, storage.ErrBusy), errors.Is(err, storage.ErrIO):
 		s.log.ErrorContext(ctx, "storage unavailable", slog.String("op", op), slog.Any("err", err))
 		return connect.NewError(connect.CodeUnavailable, fmt.Errorf("%s: storage is unavailable; nothing was saved, try again", op))
 	}

@@ -9,7 +9,7 @@ import (
 	"connectrpc.com/connect"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // followUpService implements medjournal.v1.FollowUpService.
@@ -32,14 +32,14 @@ func (s *followUpService) ListFlags(ctx context.Context, req *medjournalv1.ListF
 		statuses = defaultFlagStatuses
 	}
 	size := pageSize(req.GetPageSize())
-	f := store.FlagFilter{PatientIDs: patients, Statuses: statuses, MinUrgency: req.GetMinUrgency(), Limit: size + 1}
+	f := storage.FlagFilter{PatientIDs: patients, Statuses: statuses, MinUrgency: req.GetMinUrgency(), Limit: size + 1}
 	query := queryFingerprint(c.id(), req.GetPatientId(), fmt.Sprint(statuses), req.GetMinUrgency().String())
 	if tok := req.GetPageToken(); tok != "" {
 		pt, err := decodePageToken(tok, query)
 		if err != nil {
 			return nil, err
 		}
-		f.After = &store.FlagKey{Urgency: medjournalv1.Urgency(pt.N), CreateTime: pt.time(), ID: pt.ID}
+		f.After = &storage.FlagKey{Urgency: medjournalv1.Urgency(pt.N), CreateTime: pt.time(), ID: pt.ID}
 	}
 	flags, err := s.store.ListFlags(ctx, f)
 	if err != nil {
@@ -143,7 +143,7 @@ func (s *followUpService) changeFlag(ctx context.Context, flagID string, to medj
 func (s *Server) readableFlag(ctx context.Context, c *caller, flagID string) (*medjournalv1.Flag, error) {
 	fl, err := s.store.Flag(ctx, flagID)
 	notFound := connect.NewError(connect.CodeNotFound, errors.New("flag not found"))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return nil, notFound
 	}
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/journal"
+	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -128,7 +129,7 @@ func (s *journalService) ListEntries(ctx context.Context, req *medjournalv1.List
 	if err != nil {
 		return nil, err
 	}
-	f := store.EntryFilter{PatientID: patientID, Kinds: req.GetKinds(), Limit: pageSize(req.GetPageSize()) + 1,
+	f := storage.EntryFilter{PatientID: patientID, Kinds: req.GetKinds(), Limit: pageSize(req.GetPageSize()) + 1,
 		From: optionalTime(req.GetFrom()), To: optionalTime(req.GetTo())}
 	query := queryFingerprint(patientID, fmt.Sprint(req.GetFrom().AsTime().UnixMilli(), req.From != nil),
 		fmt.Sprint(req.GetTo().AsTime().UnixMilli(), req.To != nil), fmt.Sprint(req.GetKinds()))
@@ -137,7 +138,7 @@ func (s *journalService) ListEntries(ctx context.Context, req *medjournalv1.List
 		if err != nil {
 			return nil, err
 		}
-		f.After = &store.EntryKey{OccurredTime: pt.time(), ID: pt.ID}
+		f.After = &storage.EntryKey{OccurredTime: pt.time(), ID: pt.ID}
 	}
 	entries, err := s.store.ListEntries(ctx, f)
 	if err != nil {
@@ -262,7 +263,7 @@ func (s *journalService) Sync(ctx context.Context, req *medjournalv1.SyncRequest
 		Since: since, Limit: syncChangesLimit,
 	})
 	var item *store.ItemError
-	if errors.As(err, &item) && errors.Is(err, store.ErrAlreadyExists) {
+	if errors.As(err, &item) && errors.Is(err, storage.ErrAlreadyExists) {
 		return nil, connect.NewError(connect.CodeAlreadyExists, fmt.Errorf("%s: an entry with this id exists in another journal; choose a new UUID", item.Field))
 	}
 	if err != nil {
@@ -284,7 +285,7 @@ func (s *Server) checkEntry(e *medjournalv1.Entry, field string, meds map[string
 		return err
 	}
 	// A single entry (meds nil) has its medication checked by the store, in the write
-	// itself (store.ErrUnknownMedication, answered by entryWriteError).
+	// itself (storage.ErrUnknownMedication, answered by entryWriteError).
 	if dose := e.GetDose(); dose != nil && meds != nil && !meds[dose.GetMedicationId()] {
 		return unknownMedication(field, dose.GetMedicationId())
 	}
@@ -294,7 +295,7 @@ func (s *Server) checkEntry(e *medjournalv1.Entry, field string, meds map[string
 // entryWriteError answers a failed write of entry e, given as field: a dose whose
 // medication is not the patient's is invalid_argument naming the medication field.
 func (s *Server) entryWriteError(ctx context.Context, op, field string, e *medjournalv1.Entry, err error) error {
-	if errors.Is(err, store.ErrUnknownMedication) {
+	if errors.Is(err, storage.ErrUnknownMedication) {
 		return unknownMedication(field, e.GetDose().GetMedicationId())
 	}
 	return s.toConnectError(ctx, op, err)

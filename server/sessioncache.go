@@ -5,7 +5,7 @@ import (
 	"time"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // sessionCacheTTL is how long a looked-up session is trusted without asking the store.
@@ -24,7 +24,7 @@ type sessionCache struct {
 }
 
 type cachedSession struct {
-	session store.Session
+	session storage.Session
 	account *medjournalv1.Account
 	fetched time.Time
 }
@@ -33,17 +33,17 @@ func newSessionCache() *sessionCache {
 	return &sessionCache{byHash: map[string]*cachedSession{}, byAccount: map[string]map[string]bool{}}
 }
 
-func (c *sessionCache) get(hash []byte, now time.Time) (store.Session, *medjournalv1.Account, bool) {
+func (c *sessionCache) get(hash []byte, now time.Time) (storage.Session, *medjournalv1.Account, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cs, ok := c.byHash[string(hash)]
 	if !ok || now.Sub(cs.fetched) > sessionCacheTTL || now.Before(cs.fetched) {
-		return store.Session{}, nil, false
+		return storage.Session{}, nil, false
 	}
 	return cs.session, cs.account, true
 }
 
-func (c *sessionCache) put(hash []byte, sess store.Session, acct *medjournalv1.Account, now time.Time) {
+func (c *sessionCache) put(hash []byte, sess storage.Session, acct *medjournalv1.Account, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.byHash) > 100_000 { // a bound on memory; the next requests fill it again

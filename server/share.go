@@ -10,7 +10,7 @@ import (
 	"github.com/medjournal/medjournal/auth"
 	"github.com/medjournal/medjournal/export"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // shareDownloads are the files a share page links to, by the path after the token.
@@ -45,7 +45,7 @@ func (s *Server) serveShare(w http.ResponseWriter, r *http.Request) {
 		method = "GET /share/" + file
 	}
 	link, err := s.store.OpenShareLink(r.Context(), auth.HashToken(token), method)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		s.shareNotFound(w)
 		return
 	}

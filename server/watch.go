@@ -9,6 +9,7 @@ import (
 	"connectrpc.com/connect"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -80,7 +81,7 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 	defer s.watchers.remove(w)
 	audited := map[string]time.Time{} // patient → when this stream last recorded reading them
 
-	open, err := s.store.ListFlags(ctx, store.FlagFilter{
+	open, err := s.store.ListFlags(ctx, storage.FlagFilter{
 		PatientIDs: scope, Statuses: defaultFlagStatuses, MinUrgency: req.GetMinUrgency(), Limit: 10000,
 	})
 	if err != nil {
@@ -175,7 +176,7 @@ const watchAuditInterval = time.Hour
 func (s *followUpService) sendWatched(ctx context.Context, stream *connect.ServerStream[medjournalv1.WatchFlagsResponse], fl *medjournalv1.Flag, audited map[string]time.Time) error {
 	now := time.Now()
 	if last, ok := audited[fl.GetPatientId()]; !ok || now.Sub(last) >= watchAuditInterval {
-		err := s.store.RecordAudit(ctx, store.AuditRecord{PatientID: fl.GetPatientId(), ActorID: callerFrom(ctx).id(),
+		err := s.store.RecordAudit(ctx, storage.AuditRecord{PatientID: fl.GetPatientId(), ActorID: callerFrom(ctx).id(),
 			Method: stream.Conn().Spec().Procedure, Action: medjournalv1.AuditAction_AUDIT_ACTION_READ})
 		if err != nil {
 			return s.toConnectError(ctx, "audit", err)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 const accountColumns = `id, email, display_name, role, time_zone, birth_year, sex,
@@ -18,11 +18,11 @@ const accountColumns = `id, email, display_name, role, time_zone, birth_year, se
 
 // CreateAccount stores a new account with its password hash and returns it with its id and
 // creation time. The e-mail address is stored lower-cased; a taken address is
-// ErrAlreadyExists.
+// storage.ErrAlreadyExists.
 func (s *Store) CreateAccount(ctx context.Context, a *medjournalv1.Account, passwordHash string) (*medjournalv1.Account, error) {
 	created := proto.Clone(a).(*medjournalv1.Account)
 	created.Id = uuid.NewString()
-	created.Email = NormalizeEmail(a.GetEmail())
+	created.Email = storage.NormalizeEmail(a.GetEmail())
 	if created.Profile == nil {
 		created.Profile = &medjournalv1.Profile{}
 	}
@@ -70,7 +70,7 @@ func (s *Store) Credentials(ctx context.Context, email string) (*medjournalv1.Ac
 	)
 	err := s.read(ctx, func(tx *Tx) error {
 		row := tx.QueryRowContext(ctx, `SELECT `+accountColumns+`, password_hash
-			FROM accounts WHERE email = ?`, NormalizeEmail(email))
+			FROM accounts WHERE email = ?`, storage.NormalizeEmail(email))
 		var err error
 		a, err = scanAccount(row, &hash)
 		return err
@@ -111,11 +111,6 @@ func (s *Store) UpdateProfile(ctx context.Context, accountID string, change func
 		return nil, fmt.Errorf("update profile of %s: %w", accountID, err)
 	}
 	return p, nil
-}
-
-// NormalizeEmail is the form e-mail addresses are stored and looked up in.
-func NormalizeEmail(email string) string {
-	return strings.ToLower(strings.TrimSpace(email))
 }
 
 func accountByID(ctx context.Context, tx *Tx, id string) (*medjournalv1.Account, error) {

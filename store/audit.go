@@ -13,28 +13,11 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
-// AuditRecord is one access to a patient's data by someone other than the patient.
-type AuditRecord struct {
-	PatientID   string
-	ActorID     string // the account, or empty for a share link
-	ShareLinkID string
-	Method      string // e.g. "/medjournal.v1.JournalService/GetEntry" or "GET /share"
-	Action      medjournalv1.AuditAction
-}
-
-type auditKey struct{}
-
-// WithAudit returns a context whose writes through the store record rec in the same
-// transaction as the change: a change of a patient's data and its audit row commit
-// together or not at all.
-func WithAudit(ctx context.Context, rec AuditRecord) context.Context {
-	return context.WithValue(ctx, auditKey{}, rec)
-}
-
-// RecordAudit appends one audit event, for reads (changes use WithAudit).
-func (s *Store) RecordAudit(ctx context.Context, rec AuditRecord) error {
+// RecordAudit appends one audit event, for reads (changes use storage.WithAudit).
+func (s *Store) RecordAudit(ctx context.Context, rec storage.AuditRecord) error {
 	err := s.commits.submit(ctx, func(tx *Tx) error { return appendAudit(ctx, tx, rec) }, false)
 	if err != nil {
 		return fmt.Errorf("record audit event: %w", err)
@@ -43,10 +26,10 @@ func (s *Store) RecordAudit(ctx context.Context, rec AuditRecord) error {
 }
 
 // appendAudit adds rec at the end of the hash chain.
-func appendAudit(ctx context.Context, tx *Tx, rec AuditRecord) error {
+func appendAudit(ctx context.Context, tx *Tx, rec storage.AuditRecord) error {
 	prev := []byte{}
 	err := tx.QueryRowContext(ctx, `SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&prev)
-	if err != nil && !errors.Is(mapError(err), ErrNotFound) {
+	if err != nil && !errors.Is(mapError(err), storage.ErrNotFound) {
 		return err
 	}
 	id := uuid.NewString()
@@ -60,7 +43,7 @@ func appendAudit(ctx context.Context, tx *Tx, rec AuditRecord) error {
 
 type auditRow struct {
 	id         string
-	rec        AuditRecord
+	rec        storage.AuditRecord
 	createTime int64
 }
 
@@ -106,10 +89,10 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 		}
 		r.rec.Action = medjournalv1.AuditAction(action)
 		if !bytes.Equal(prevHash, prev) {
-			return n, fmt.Errorf("%w: event %d (seq %d) does not follow the one before it: an event was removed or inserted", ErrAuditTampered, n+1, seq)
+			return n, fmt.Errorf("%w: event %d (seq %d) does not follow the one before it: an event was removed or inserted", storage.ErrAuditTampered, n+1, seq)
 		}
 		if !bytes.Equal(hash, r.hash(prev)) {
-			return n, fmt.Errorf("%w: event %d (seq %d) was changed after it was written", ErrAuditTampered, n+1, seq)
+			return n, fmt.Errorf("%w: event %d (seq %d) was changed after it was written", storage.ErrAuditTampered, n+1, seq)
 		}
 		prev = hash
 		n++
@@ -120,18 +103,8 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// ErrAuditTampered means the audit trail's hash chain is broken.
-var ErrAuditTampered = errors.New("audit trail tampered with")
-
-// AuditFilter selects audit events: one patient's, or everyone's (an admin's view).
-type AuditFilter struct {
-	PatientID string // empty for all patients
-	Before    int64  // continue before this seq (from the previous page); 0 for the newest
-	Limit     int
-}
-
 // ListAuditEvents returns events newest first, with the seq to continue from.
-func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*medjournalv1.AuditEvent, []int64, error) {
+func (s *Store) ListAuditEvents(ctx context.Context, f storage.AuditFilter) ([]*medjournalv1.AuditEvent, []int64, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.PatientID != "" {
 		where, args = append(where, "e.patient_id = ?"), append(args, f.PatientID)

@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/storage"
 )
 
 func TestAuditTrailIsAppendOnlyAndTamperEvident(t *testing.T) {
 	s, path := mustOpen(t)
 	ctx := context.Background()
 	for i, method := range []string{"/a/GetEntry", "/a/ListEntries", "GET /share", "/a/GetDay"} {
-		err := s.RecordAudit(ctx, store.AuditRecord{PatientID: "patient-1", ActorID: "clinician-1",
+		err := s.RecordAudit(ctx, storage.AuditRecord{PatientID: "patient-1", ActorID: "clinician-1",
 			Method: method, Action: medjournalv1.AuditAction(1 + i%2)})
 		if err != nil {
 			t.Fatal(err)
@@ -23,7 +23,7 @@ func TestAuditTrailIsAppendOnlyAndTamperEvident(t *testing.T) {
 	if n, err := s.VerifyAudit(ctx); err != nil || n != 4 {
 		t.Fatalf("verify fresh trail: %d events, %v", n, err)
 	}
-	events, _, err := s.ListAuditEvents(ctx, store.AuditFilter{PatientID: "patient-1", Limit: 10})
+	events, _, err := s.ListAuditEvents(ctx, storage.AuditFilter{PatientID: "patient-1", Limit: 10})
 	if err != nil || len(events) != 4 || events[0].Method != "/a/GetDay" {
 		t.Fatalf("list = %v, %v; want 4 events newest first", events, err)
 	}
@@ -42,7 +42,7 @@ func TestAuditTrailIsAppendOnlyAndTamperEvident(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, err := s.VerifyAudit(ctx)
-	if !errors.Is(err, store.ErrAuditTampered) || n != 1 || !strings.Contains(err.Error(), "changed") {
+	if !errors.Is(err, storage.ErrAuditTampered) || n != 1 || !strings.Contains(err.Error(), "changed") {
 		t.Fatalf("verify after an edit: %d intact, %v; want the break at event 2", n, err)
 	}
 	if _, err := db.Exec(`UPDATE audit_events SET actor_id = 'clinician-1' WHERE seq = 2`); err != nil {
@@ -55,7 +55,7 @@ func TestAuditTrailIsAppendOnlyAndTamperEvident(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, err = s.VerifyAudit(ctx)
-	if !errors.Is(err, store.ErrAuditTampered) || n != 2 || !strings.Contains(err.Error(), "removed") {
+	if !errors.Is(err, storage.ErrAuditTampered) || n != 2 || !strings.Contains(err.Error(), "removed") {
 		t.Fatalf("verify after a deletion: %d intact, %v; want the break at event 3", n, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // CreateInvite stores a one-time invite code (by its hash) from a patient, valid for ttl,
@@ -26,7 +27,7 @@ func (s *Store) CreateInvite(ctx context.Context, patientID string, codeHash []b
 
 // AcceptInvite uses up an invite code for the clinician and grants them access to the
 // patient's journal, returning the patient. An unknown, used or expired code is
-// ErrNotFound, all alike, so a guesser learns nothing.
+// storage.ErrNotFound, all alike, so a guesser learns nothing.
 func (s *Store) AcceptInvite(ctx context.Context, codeHash []byte, clinicianID string) (*medjournalv1.Account, error) {
 	var patient *medjournalv1.Account
 	err := s.write(ctx, func(tx *Tx) error {
@@ -126,7 +127,7 @@ func (s *Store) RevokeAccess(ctx context.Context, patientID, clinicianID string)
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		return nil
 	})

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -45,7 +46,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			}
 			_, _, err := s.CreateEntry(ctx, p.Id, e)
 			switch {
-			case i%5 == 0 && !errors.Is(err, store.ErrAlreadyExists):
+			case i%5 == 0 && !errors.Is(err, storage.ErrAlreadyExists):
 				t.Errorf("write %d reusing an id: err = %v, want ErrAlreadyExists", i, err)
 			case i%5 != 0 && err != nil:
 				t.Errorf("write %d failed with its neighbour: %v", i, err)

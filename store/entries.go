@@ -15,28 +15,13 @@ import (
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/journal"
+	"github.com/medjournal/medjournal/storage"
 )
-
-// EntryKey is an entry's place in the journal's newest-first order: ListEntries continues
-// strictly after it, so entries added meanwhile never shift a page.
-type EntryKey struct {
-	OccurredTime time.Time
-	ID           string
-}
-
-// EntryFilter selects entries of one patient for ListEntries.
-type EntryFilter struct {
-	PatientID string
-	From, To  time.Time // zero means unbounded; From inclusive, To exclusive
-	Kinds     []medjournalv1.EntryKind
-	After     *EntryKey // continue after this entry (from the previous page)
-	Limit     int
-}
 
 // CreateEntry stores a new entry in the patient's journal. An entry whose client-chosen id
 // is already stored with the same content is returned as it is with created false, and
 // nothing is written, so a phone may retry safely. The same id with other content, in
-// someone else's journal or deleted, is ErrAlreadyExists.
+// someone else's journal or deleted, is storage.ErrAlreadyExists.
 //
 // The rules run before the write, on a read snapshot and on the caller's goroutine, so
 // that concurrent writers evaluate in parallel; the single writer only checks that the
@@ -89,7 +74,7 @@ func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e
 			return nil, false, err
 		}
 		if existing.patientID != patientID || existing.deleted() || !journal.SameContent(existing.entry, e) {
-			return nil, false, fmt.Errorf("%w: an entry with id %s exists with other content", ErrAlreadyExists, e.Id)
+			return nil, false, fmt.Errorf("%w: an entry with id %s exists with other content", storage.ErrAlreadyExists, e.Id)
 		}
 		out, err := liveEntry(ctx, tx, patientID, e.Id)
 		return out, false, err
@@ -170,7 +155,7 @@ func (s *Store) DeleteEntry(ctx context.Context, patientID, id string) (*medjour
 }
 
 // ListEntries returns the patient's live entries matching f, newest first.
-func (s *Store) ListEntries(ctx context.Context, f EntryFilter) ([]*medjournalv1.Entry, error) {
+func (s *Store) ListEntries(ctx context.Context, f storage.EntryFilter) ([]*medjournalv1.Entry, error) {
 	where := []string{"patient_id = ?", "delete_time IS NULL"}
 	args := []any{f.PatientID}
 	if !f.From.IsZero() {
@@ -280,7 +265,7 @@ func scanEntry(row scanner) (*storedEntry, error) {
 	)
 	if err := row.Scan(&id, &r.patientID, &body, &occurred, &created, &update, &r.deleteTime, &r.changeSeq, &flagIDs); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, storage.ErrNotFound
 		}
 		return nil, err
 	}
@@ -327,7 +312,7 @@ func liveEntry(ctx context.Context, tx *Tx, patientID, id string) (*medjournalv1
 		return nil, err
 	}
 	if r.patientID != patientID || r.deleted() {
-		return nil, ErrNotFound
+		return nil, storage.ErrNotFound
 	}
 	return r.entry, nil
 }
@@ -367,7 +352,7 @@ func (s *Store) changeEntry(ctx context.Context, tx *Tx, patientID string, e *me
 }
 
 // checkDoseMedication refuses a dose whose medication is not one of the patient's
-// (ErrUnknownMedication). It runs in the write, where the medications' pages are in the
+// (storage.ErrUnknownMedication). It runs in the write, where the medications' pages are in the
 // writer's cache and no medication can be deleted between the check and the insert; a read
 // transaction before the write cost 4 % of a create's CPU, most of it remapping the file
 // that every commit had changed.
@@ -379,7 +364,7 @@ func checkDoseMedication(ctx context.Context, tx *Tx, patientID string, e *medjo
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM medications WHERE id = ? AND patient_id = ?`, dose.GetMedicationId(), patientID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %s", ErrUnknownMedication, dose.GetMedicationId())
+		return fmt.Errorf("%w: %s", storage.ErrUnknownMedication, dose.GetMedicationId())
 	}
 	return err
 }
@@ -520,7 +505,7 @@ func entryIndexColumns(e *medjournalv1.Entry) (indexColumns, error) {
 	case *medjournalv1.Entry_Note:
 		c.kind = int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE)
 	default:
-		return c, fmt.Errorf("%w: entry %s has no kind", ErrInvalid, e.Id)
+		return c, fmt.Errorf("%w: entry %s has no kind", storage.ErrInvalid, e.Id)
 	}
 	var err error
 	c.body, err = marshal(entryContent(e))

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // liveStatuses are the statuses in which a flag still gathers evidence.
@@ -43,7 +44,7 @@ func recordFinding(ctx context.Context, tx *Tx, patientID string, trigger *medjo
 		patientID, f.Rule.GetId(), int32(liveStatuses[0]), int32(liveStatuses[1])).
 		Scan(&id, &urgency, &lastEvident, &episodeMS)
 	switch {
-	case errors.Is(mapError(err), ErrNotFound):
+	case errors.Is(mapError(err), storage.ErrNotFound):
 		return openFlag(ctx, tx, patientID, at, f)
 	case err != nil:
 		return "", err
@@ -178,24 +179,8 @@ func liveFlagsWithEvidence(ctx context.Context, tx *Tx, entryID string) ([]liveF
 	return out, rows.Err()
 }
 
-// FlagFilter selects flags for ListFlags.
-type FlagFilter struct {
-	PatientIDs []string // one patient, or a clinician's patients for the triage queue
-	Statuses   []medjournalv1.FlagStatus
-	MinUrgency medjournalv1.Urgency
-	After      *FlagKey
-	Limit      int
-}
-
-// FlagKey is a flag's place in triage order: most urgent first, then oldest first.
-type FlagKey struct {
-	Urgency    medjournalv1.Urgency
-	CreateTime time.Time
-	ID         string
-}
-
 // ListFlags returns flags in triage order: most urgent first, then oldest first.
-func (s *Store) ListFlags(ctx context.Context, f FlagFilter) ([]*medjournalv1.Flag, error) {
+func (s *Store) ListFlags(ctx context.Context, f storage.FlagFilter) ([]*medjournalv1.Flag, error) {
 	if len(f.PatientIDs) == 0 {
 		return nil, nil
 	}
@@ -245,7 +230,7 @@ func (s *Store) Flag(ctx context.Context, id string) (*medjournalv1.Flag, error)
 		return err
 	})
 	if err == nil && len(out) == 0 {
-		err = ErrNotFound
+		err = storage.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get flag %s: %w", id, err)
@@ -278,7 +263,7 @@ func (s *Store) FlagsBetween(ctx context.Context, patientID string, start, end t
 
 // ChangeFlagStatus moves a flag to a follow-up status on behalf of a clinician, recording
 // the change and its note. Closed and withdrawn flags cannot change:
-// ErrFailedPrecondition.
+// storage.ErrFailedPrecondition.
 func (s *Store) ChangeFlagStatus(ctx context.Context, flagID, actorID string, to medjournalv1.FlagStatus, note string) (*medjournalv1.Flag, error) {
 	events := map[medjournalv1.FlagStatus]medjournalv1.FlagEventType{
 		medjournalv1.FlagStatus_FLAG_STATUS_ACKNOWLEDGED: medjournalv1.FlagEventType_FLAG_EVENT_TYPE_ACKNOWLEDGED,
@@ -287,7 +272,7 @@ func (s *Store) ChangeFlagStatus(ctx context.Context, flagID, actorID string, to
 	}
 	eventType, ok := events[to]
 	if !ok {
-		return nil, fmt.Errorf("%w: cannot move a flag to %s", ErrInvalid, to)
+		return nil, fmt.Errorf("%w: cannot move a flag to %s", storage.ErrInvalid, to)
 	}
 	var out *medjournalv1.Flag
 	err := s.write(ctx, func(tx *Tx) error {
@@ -296,14 +281,14 @@ func (s *Store) ChangeFlagStatus(ctx context.Context, flagID, actorID string, to
 			return err
 		}
 		if len(flags) == 0 {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		fl := flags[0]
 		if !slices.Contains(liveStatuses, fl.Status) {
-			return &PreconditionError{Reason: fmt.Sprintf("the flag is %s and can no longer change", enumLabel(fl.Status.String(), "FLAG_STATUS_"))}
+			return &storage.PreconditionError{Reason: fmt.Sprintf("the flag is %s and can no longer change", enumLabel(fl.Status.String(), "FLAG_STATUS_"))}
 		}
 		if fl.Status == to {
-			return &PreconditionError{Reason: "the flag is already acknowledged"}
+			return &storage.PreconditionError{Reason: "the flag is already acknowledged"}
 		}
 		if err := setFlagStatus(ctx, tx, flagID, to, fl.Urgency); err != nil {
 			return err
@@ -330,7 +315,7 @@ func (s *Store) AddFlagNote(ctx context.Context, flagID, actorID, text string) (
 			return err
 		}
 		if len(flags) == 0 {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		if err := addFlagEvent(ctx, tx, flags[0].PatientId, flagID, medjournalv1.FlagEventType_FLAG_EVENT_TYPE_NOTE_ADDED, actorID, text, flags[0].Urgency, ""); err != nil {
 			return err

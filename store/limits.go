@@ -6,7 +6,7 @@ import (
 )
 
 // SetSizeLimit caps the database file at about maxBytes (0 lifts the cap). Past it,
-// writes fail with ErrStorageFull while reads go on, as they would on a full disk; raising
+// writes fail with storage.ErrStorageFull while reads go on, as they would on a full disk; raising
 // the cap lets writes resume without a restart. The operator uses it to keep one database
 // from filling a shared disk; tests use it to play a full disk.
 //

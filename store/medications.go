@@ -11,11 +11,12 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // CreateMedication adds a medication to the patient's regimen. A client-chosen id that
 // exists with the same content returns the stored medication (a retry); with other content,
-// or belonging to someone else, it is ErrAlreadyExists.
+// or belonging to someone else, it is storage.ErrAlreadyExists.
 func (s *Store) CreateMedication(ctx context.Context, patientID string, m *medjournalv1.Medication) (*medjournalv1.Medication, error) {
 	m = medicationContent(m)
 	if m.Id == "" {
@@ -30,8 +31,8 @@ func (s *Store) CreateMedication(ctx context.Context, patientID string, m *medjo
 				out = existing
 				return nil
 			}
-			return fmt.Errorf("%w: medication id %s is taken", ErrAlreadyExists, m.Id)
-		case !errors.Is(err, ErrNotFound):
+			return fmt.Errorf("%w: medication id %s is taken", storage.ErrAlreadyExists, m.Id)
+		case !errors.Is(err, storage.ErrNotFound):
 			return err
 		}
 		body, err := marshal(m)
@@ -55,7 +56,7 @@ func (s *Store) CreateMedication(ctx context.Context, patientID string, m *medjo
 	return out, nil
 }
 
-// Medication returns one of the patient's medications; another patient's is ErrNotFound.
+// Medication returns one of the patient's medications; another patient's is storage.ErrNotFound.
 func (s *Store) Medication(ctx context.Context, patientID, id string) (*medjournalv1.Medication, error) {
 	var m *medjournalv1.Medication
 	err := s.read(ctx, func(tx *Tx) error {
@@ -118,7 +119,7 @@ func (s *Store) UpdateMedication(ctx context.Context, patientID, id string, chan
 }
 
 // DeleteMedication removes a medication added by mistake. While doses refer to it, it is
-// ErrFailedPrecondition: deleting it would orphan journal entries.
+// storage.ErrFailedPrecondition: deleting it would orphan journal entries.
 func (s *Store) DeleteMedication(ctx context.Context, patientID, id string) (*medjournalv1.Medication, error) {
 	var out *medjournalv1.Medication
 	err := s.write(ctx, func(tx *Tx) error {
@@ -132,7 +133,7 @@ func (s *Store) DeleteMedication(ctx context.Context, patientID, id string) (*me
 			return err
 		}
 		if doses > 0 {
-			return &PreconditionError{Reason: fmt.Sprintf("%d journal entries record doses of this medication; set its end_date instead", doses)}
+			return &storage.PreconditionError{Reason: fmt.Sprintf("%d journal entries record doses of this medication; set its end_date instead", doses)}
 		}
 		if _, err = tx.ExecContext(ctx, `DELETE FROM medications WHERE id = ?`, id); err != nil {
 			return err
@@ -151,7 +152,7 @@ func patientMedication(ctx context.Context, tx *Tx, patientID, id string) (*medj
 		return nil, err
 	}
 	if m.PatientId != patientID {
-		return nil, ErrNotFound
+		return nil, storage.ErrNotFound
 	}
 	return m, nil
 }
@@ -193,7 +194,7 @@ func scanMedication(row scanner) (*medjournalv1.Medication, error) {
 	)
 	if err := row.Scan(&id, &patientID, &body, &created, &update); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, storage.ErrNotFound
 		}
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/medjournal/medjournal/storage"
 )
 
 //go:embed migrations/*.sql
@@ -79,7 +81,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if current > len(ms) {
 		return fmt.Errorf("%w: database is at version %d, this binary knows up to %d; upgrade medjournal",
-			ErrSchemaTooNew, current, len(ms))
+			storage.ErrSchemaTooNew, current, len(ms))
 	}
 	for _, m := range ms[current:] {
 		err := s.write(ctx, func(tx *Tx) error {

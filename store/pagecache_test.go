@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // feverRule stands in for a rule whose evidence reaches back: a temperature of 38 °C or
@@ -80,13 +81,13 @@ func TestFirstPageMatchesSQLAfterEveryWrite(t *testing.T) {
 				stored.Kind = temperature(36.6)
 				stored.Comment = fmt.Sprint("edited at step ", i)
 				return nil
-			}); err != nil && !errors.Is(err, ErrNotFound) { // deleted at an earlier step
+			}); err != nil && !errors.Is(err, storage.ErrNotFound) { // deleted at an earlier step
 				t.Fatal(err)
 			}
 		case i%11 == 7 && len(written) > 0:
 			target := written[rng.IntN(len(written))]
 			step = "delete " + target.Id
-			if _, err = s.DeleteEntry(ctx, patients[0], target.Id); err != nil && !errors.Is(err, ErrNotFound) {
+			if _, err = s.DeleteEntry(ctx, patients[0], target.Id); err != nil && !errors.Is(err, storage.ErrNotFound) {
 				t.Fatal(err)
 			}
 		case i%13 == 12:
@@ -105,12 +106,12 @@ func TestFirstPageMatchesSQLAfterEveryWrite(t *testing.T) {
 		}
 		for _, p := range patients {
 			for read := range 2 { // the second read of an unchanged journal is served from the cache
-				served, err := s.ListEntries(ctx, EntryFilter{PatientID: p, Limit: limit})
+				served, err := s.ListEntries(ctx, storage.EntryFilter{PatientID: p, Limit: limit})
 				if err != nil {
 					t.Fatal(err)
 				}
 				// A bound far in the future selects the same entries but bypasses the cache.
-				stored, err := s.ListEntries(ctx, EntryFilter{PatientID: p, Limit: limit, To: base.AddDate(10, 0, 0)})
+				stored, err := s.ListEntries(ctx, storage.EntryFilter{PatientID: p, Limit: limit, To: base.AddDate(10, 0, 0)})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // pairRule stands in for a rule that needs two entries together: it matches when the
@@ -161,7 +162,7 @@ func TestRolledBackCreateIsNotInTheGroupsJournal(t *testing.T) {
 	if len(flagged) != 0 {
 		t.Fatalf("breathlessness flagged %v with the rolled-back cough", flagged)
 	}
-	if _, err := s.Entry(ctx, p, cough.GetId()); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Entry(ctx, p, cough.GetId()); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("rolled-back cough: %v, want not found", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/medjournal/medjournal/catalog"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -94,7 +95,7 @@ func BenchmarkScale(b *testing.B) {
 			// cache of it: this is the cost of reading a page from SQLite.
 			b.Run("ListEntries50", func(b *testing.B) {
 				for b.Loop() {
-					if _, err := st.ListEntries(ctx, store.EntryFilter{PatientID: patient, Limit: 51, To: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+					if _, err := st.ListEntries(ctx, storage.EntryFilter{PatientID: patient, Limit: 51, To: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -102,7 +103,7 @@ func BenchmarkScale(b *testing.B) {
 			// The newest page of an unchanged journal, as the app asks for it on opening.
 			b.Run("ListEntries50Cached", func(b *testing.B) {
 				for b.Loop() {
-					if _, err := st.ListEntries(ctx, store.EntryFilter{PatientID: patient, Limit: 51}); err != nil {
+					if _, err := st.ListEntries(ctx, storage.EntryFilter{PatientID: patient, Limit: 51}); err != nil {
 						b.Fatal(err)
 					}
 				}

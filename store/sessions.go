@@ -8,23 +8,13 @@ import (
 	"github.com/google/uuid"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
-
-// Session is a signed-in device, stored by the hash of its bearer token.
-type Session struct {
-	ID           string
-	AccountID    string
-	TokenHash    []byte
-	CreateTime   time.Time
-	ExpireTime   time.Time
-	LastUsedTime time.Time
-	UserAgent    string
-}
 
 // CreateSession stores a new session for an account and returns it with its id and times.
 // The session ends at expireAfter from now at the latest.
-func (s *Store) CreateSession(ctx context.Context, accountID string, tokenHash []byte, expireAfter time.Duration, userAgent string) (Session, error) {
-	sess := Session{ID: uuid.NewString(), AccountID: accountID, TokenHash: tokenHash, UserAgent: userAgent}
+func (s *Store) CreateSession(ctx context.Context, accountID string, tokenHash []byte, expireAfter time.Duration, userAgent string) (storage.Session, error) {
+	sess := storage.Session{ID: uuid.NewString(), AccountID: accountID, TokenHash: tokenHash, UserAgent: userAgent}
 	err := s.write(ctx, func(tx *Tx) error {
 		sess.CreateTime, sess.LastUsedTime = tx.now, tx.now
 		sess.ExpireTime = tx.now.Add(expireAfter)
@@ -35,16 +25,16 @@ func (s *Store) CreateSession(ctx context.Context, accountID string, tokenHash [
 		return err
 	})
 	if err != nil {
-		return Session{}, fmt.Errorf("create session: %w", err)
+		return storage.Session{}, fmt.Errorf("create session: %w", err)
 	}
 	return sess, nil
 }
 
 // SessionByTokenHash returns the session with that token hash and its account. It does not
 // judge expiry; the caller applies its own absolute and idle limits.
-func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte) (Session, *medjournalv1.Account, error) {
+func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte) (storage.Session, *medjournalv1.Account, error) {
 	var (
-		sess Session
+		sess storage.Session
 		acct *medjournalv1.Account
 	)
 	err := s.read(ctx, func(tx *Tx) error {
@@ -61,7 +51,7 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte) (Sessi
 		return err
 	})
 	if err != nil {
-		return Session{}, nil, fmt.Errorf("get session: %w", err)
+		return storage.Session{}, nil, fmt.Errorf("get session: %w", err)
 	}
 	return sess, acct, nil
 }
@@ -80,17 +70,17 @@ func (s *Store) TouchSession(ctx context.Context, id string) error {
 }
 
 // SessionsOf returns the account's sessions, most recently used first.
-func (s *Store) SessionsOf(ctx context.Context, accountID string) ([]Session, error) {
+func (s *Store) SessionsOf(ctx context.Context, accountID string) ([]storage.Session, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT id, account_id, create_time, expire_time, last_used_time,
 		user_agent FROM sessions WHERE account_id = ? ORDER BY last_used_time DESC, id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", mapError(err))
 	}
 	defer rows.Close()
-	var out []Session
+	var out []storage.Session
 	for rows.Next() {
 		var (
-			sess                   Session
+			sess                   storage.Session
 			created, expires, used int64
 		)
 		if err := rows.Scan(&sess.ID, &sess.AccountID, &created, &expires, &used, &sess.UserAgent); err != nil {
@@ -103,7 +93,7 @@ func (s *Store) SessionsOf(ctx context.Context, accountID string) ([]Session, er
 }
 
 // DeleteSession ends one of the account's sessions; its token stops working at once.
-// Another account's session is ErrNotFound.
+// Another account's session is storage.ErrNotFound.
 func (s *Store) DeleteSession(ctx context.Context, accountID, id string) error {
 	err := s.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND account_id = ?`, id, accountID)
@@ -111,7 +101,7 @@ func (s *Store) DeleteSession(ctx context.Context, accountID, id string) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		return nil
 	})

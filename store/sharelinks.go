@@ -11,13 +11,8 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
-
-// ShareLink is a share link with the facts the API message does not carry.
-type ShareLink struct {
-	*medjournalv1.ShareLink
-	PatientID string
-}
 
 // CreateShareLink stores a link (by the hash of its token) to the patient's journal over
 // [from, to) (zero times: unbounded), valid for ttl.
@@ -78,7 +73,7 @@ func (s *Store) RevokeShareLink(ctx context.Context, patientID, id string) (*med
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		link, err := shareLinkWhere(ctx, tx, "id = ?", id)
 		if link != nil {
@@ -93,24 +88,24 @@ func (s *Store) RevokeShareLink(ctx context.Context, patientID, id string) (*med
 }
 
 // OpenShareLink finds a live link by its token hash, counts the view and records it in
-// the audit trail, in one transaction. An unknown, expired or revoked link is ErrNotFound,
+// the audit trail, in one transaction. An unknown, expired or revoked link is storage.ErrNotFound,
 // all alike.
-func (s *Store) OpenShareLink(ctx context.Context, tokenHash []byte, method string) (*ShareLink, error) {
-	var out *ShareLink
+func (s *Store) OpenShareLink(ctx context.Context, tokenHash []byte, method string) (*storage.ShareLink, error) {
+	var out *storage.ShareLink
 	err := s.write(ctx, func(tx *Tx) error {
 		link, err := shareLinkWhere(ctx, tx, "token_hash = ?", tokenHash)
 		if err != nil {
 			return err
 		}
 		if link.RevokeTime != nil || !tx.now.Before(link.ExpireTime.AsTime()) {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE share_links SET view_count = view_count + 1 WHERE id = ?`, link.Id); err != nil {
 			return err
 		}
 		link.ViewCount++
 		out = link
-		return appendAudit(ctx, tx, AuditRecord{PatientID: link.PatientID, ShareLinkID: link.Id,
+		return appendAudit(ctx, tx, storage.AuditRecord{PatientID: link.PatientID, ShareLinkID: link.Id,
 			Method: method, Action: medjournalv1.AuditAction_AUDIT_ACTION_READ})
 	})
 	if err != nil {
@@ -121,19 +116,19 @@ func (s *Store) OpenShareLink(ctx context.Context, tokenHash []byte, method stri
 
 const shareLinkColumns = `id, patient_id, from_time, to_time, create_time, expire_time, revoke_time, view_count`
 
-func shareLinkWhere(ctx context.Context, tx *Tx, where string, arg any) (*ShareLink, error) {
+func shareLinkWhere(ctx context.Context, tx *Tx, where string, arg any) (*storage.ShareLink, error) {
 	return scanShareLink(tx.QueryRowContext(ctx, `SELECT `+shareLinkColumns+` FROM share_links WHERE `+where, arg))
 }
 
-func scanShareLink(row scanner) (*ShareLink, error) {
+func scanShareLink(row scanner) (*storage.ShareLink, error) {
 	var (
-		link             = &ShareLink{ShareLink: &medjournalv1.ShareLink{}}
+		link             = &storage.ShareLink{ShareLink: &medjournalv1.ShareLink{}}
 		from, to, revoke sql.NullInt64
 		created, expire  int64
 	)
 	err := row.Scan(&link.Id, &link.PatientID, &from, &to, &created, &expire, &revoke, &link.ViewCount)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, storage.ErrNotFound
 	}
 	if err != nil {
 		return nil, err

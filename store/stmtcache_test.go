@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // openForStatements opens a store with three patient accounts and returns it.
@@ -188,7 +189,7 @@ func TestPreparingUnderLoadDoesNotDeadlock(t *testing.T) {
 						done <- err
 						return
 					}
-					if _, err := s.ListEntries(ctx, EntryFilter{PatientID: p, Limit: 11}); err != nil {
+					if _, err := s.ListEntries(ctx, storage.EntryFilter{PatientID: p, Limit: 11}); err != nil {
 						done <- err
 						return
 					}

@@ -7,7 +7,7 @@
 //
 // The package speaks in the generated medjournal.v1 types and a few store-only types (a
 // session with its token hash, for instance); it never imports the server. Errors are
-// wrapped sentinels (ErrNotFound, ErrAlreadyExists, ...) so a PostgreSQL implementation of
+// wrapped sentinels (storage.ErrNotFound, storage.ErrAlreadyExists, ...) so a PostgreSQL implementation of
 // the same methods can later report them the same way.
 package store
 

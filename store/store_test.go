@@ -11,6 +11,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -78,7 +79,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = store.Open(context.Background(), path)
-	if !errors.Is(err, store.ErrSchemaTooNew) {
+	if !errors.Is(err, storage.ErrSchemaTooNew) {
 		t.Fatalf("open newer database: err = %v, want ErrSchemaTooNew", err)
 	}
 	if latest >= 9999 {
@@ -129,7 +130,7 @@ func TestCreateAccountRejectsDuplicateEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Email = "DUP@example.com "
-	if _, err := s.CreateAccount(ctx, a, "h"); !errors.Is(err, store.ErrAlreadyExists) {
+	if _, err := s.CreateAccount(ctx, a, "h"); !errors.Is(err, storage.ErrAlreadyExists) {
 		t.Fatalf("duplicate e-mail: err = %v, want ErrAlreadyExists", err)
 	}
 }
@@ -158,13 +159,13 @@ func TestSessions(t *testing.T) {
 	if got.ID != sess.ID || gotAcct.Id != acct.Id || gotAcct.Role != medjournalv1.Role_ROLE_CLINICIAN {
 		t.Errorf("session lookup = %+v, %v", got, gotAcct)
 	}
-	if err := s.DeleteSession(ctx, "someone-else", sess.ID); !errors.Is(err, store.ErrNotFound) {
+	if err := s.DeleteSession(ctx, "someone-else", sess.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("delete another account's session: err = %v, want ErrNotFound", err)
 	}
 	if err := s.DeleteSession(ctx, acct.Id, sess.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.SessionByTokenHash(ctx, hash); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.SessionByTokenHash(ctx, hash); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("deleted session: err = %v, want ErrNotFound", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/journal"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // SyncBatch is what a phone sends: its changes, and the change position it has seen.
@@ -52,7 +53,7 @@ func (s *Store) Sync(ctx context.Context, b SyncBatch) (SyncResult, error) {
 		}
 		for _, id := range b.Deletes {
 			r, err := entryRow(ctx, tx, id)
-			if errors.Is(err, ErrNotFound) {
+			if errors.Is(err, storage.ErrNotFound) {
 				continue
 			}
 			if err != nil {
@@ -77,13 +78,13 @@ func (s *Store) Sync(ctx context.Context, b SyncBatch) (SyncResult, error) {
 func (s *Store) syncUpsert(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
 	r, err := entryRow(ctx, tx, e.Id)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, storage.ErrNotFound):
 		_, _, err := s.createEntry(ctx, tx, patientID, e)
 		return err
 	case err != nil:
 		return err
 	case r.patientID != patientID:
-		return fmt.Errorf("%w: id is taken", ErrAlreadyExists)
+		return fmt.Errorf("%w: id is taken", storage.ErrAlreadyExists)
 	case r.deleted(), journal.SameContent(r.entry, e):
 		return nil
 	}

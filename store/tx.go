@@ -9,6 +9,7 @@ import (
 	"time"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // Tx is a transaction with the single time every row it writes is stamped with.
@@ -99,7 +100,7 @@ func (s *Store) writeRepeatable(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) submitWrite(ctx context.Context, fn func(*Tx) error, repeatable bool) error {
-	if rec, audited := ctx.Value(auditKey{}).(AuditRecord); audited {
+	if rec, audited := storage.AuditOf(ctx); audited {
 		inner := fn
 		fn = func(tx *Tx) error {
 			if err := inner(tx); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/medjournal/medjournal/auth"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -64,8 +65,8 @@ func account(ctx context.Context, e env, args []string) error {
 	acct, err := st.CreateAccount(ctx, &medjournalv1.Account{
 		Email: *email, DisplayName: *name, Role: r, TimeZone: *tz,
 	}, hash)
-	if errors.Is(err, store.ErrAlreadyExists) {
-		return fmt.Errorf("account create: an account with e-mail %s exists", store.NormalizeEmail(*email))
+	if errors.Is(err, storage.ErrAlreadyExists) {
+		return fmt.Errorf("account create: an account with e-mail %s exists", storage.NormalizeEmail(*email))
 	}
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/medjournal/medjournal/auth"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
 )
 
@@ -193,7 +194,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if err := st.RecordAudit(context.Background(), store.AuditRecord{PatientID: "p", ActorID: "c",
+		if err := st.RecordAudit(context.Background(), storage.AuditRecord{PatientID: "p", ActorID: "c",
 			Method: "/x", Action: medjournalv1.AuditAction_AUDIT_ACTION_READ}); err != nil {
 			t.Fatal(err)
 		}
