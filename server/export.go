@@ -101,7 +101,7 @@ func (s *Server) loadJournal(ctx context.Context, patientID string, from, to tim
 	if err != nil {
 		return nil, s.toConnectError(ctx, "export", err)
 	}
-	flags, err := s.store.FlagsBetween(ctx, patientID, from, end)
+	flags, err := s.flags.FlagsBetween(ctx, patientID, from, end)
 	if err != nil {
 		return nil, s.toConnectError(ctx, "export", err)
 	}

@@ -41,7 +41,7 @@ func (s *followUpService) ListFlags(ctx context.Context, req *medjournalv1.ListF
 		}
 		f.After = &storage.FlagKey{Urgency: medjournalv1.Urgency(pt.N), CreateTime: pt.time(), ID: pt.ID}
 	}
-	flags, err := s.store.ListFlags(ctx, f)
+	flags, err := s.flags.ListFlags(ctx, f)
 	if err != nil {
 		return nil, s.toConnectError(ctx, "list flags", err)
 	}
@@ -114,7 +114,7 @@ func (s *followUpService) AddFlagNote(ctx context.Context, req *medjournalv1.Add
 	if err != nil {
 		return nil, err
 	}
-	fl, err := s.store.AddFlagNote(auditChange(ctx, current.GetPatientId()), req.GetFlagId(), c.id(), req.GetText())
+	fl, err := s.flags.AddFlagNote(auditChange(ctx, current.GetPatientId()), req.GetFlagId(), c.id(), req.GetText())
 	if err != nil {
 		return nil, s.toConnectError(ctx, "add flag note", err)
 	}
@@ -131,7 +131,7 @@ func (s *followUpService) changeFlag(ctx context.Context, flagID string, to medj
 	if err := requireRole(c, medjournalv1.Role_ROLE_CLINICIAN); err != nil {
 		return nil, permissionDenied("only a clinician works flags; add a note instead")
 	}
-	fl, err := s.store.ChangeFlagStatus(auditChange(ctx, current.GetPatientId()), flagID, c.id(), to, note)
+	fl, err := s.flags.ChangeFlagStatus(auditChange(ctx, current.GetPatientId()), flagID, c.id(), to, note)
 	if err != nil {
 		return nil, s.toConnectError(ctx, "change flag", err)
 	}
@@ -141,7 +141,7 @@ func (s *followUpService) changeFlag(ctx context.Context, flagID string, to medj
 // readableFlag returns a flag the caller may read; any other flag is not_found, so
 // nobody learns that someone else's flag exists.
 func (s *Server) readableFlag(ctx context.Context, c *caller, flagID string) (*medjournalv1.Flag, error) {
-	fl, err := s.store.Flag(ctx, flagID)
+	fl, err := s.flags.Flag(ctx, flagID)
 	notFound := connect.NewError(connect.CodeNotFound, errors.New("flag not found"))
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, notFound

@@ -10,10 +10,10 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/medjournal/medjournal/flagging"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/journal"
 	"github.com/medjournal/medjournal/storage"
-	"github.com/medjournal/medjournal/store"
 )
 
 // journalService implements medjournal.v1.JournalService: medications and entries.
@@ -105,7 +105,7 @@ func (s *journalService) CreateEntry(ctx context.Context, req *medjournalv1.Crea
 	if err := s.checkEntry(e, "entry", nil); err != nil {
 		return nil, err
 	}
-	out, _, err := s.store.CreateEntry(ctx, patientID, e)
+	out, _, err := s.flags.CreateEntry(ctx, patientID, e)
 	if err != nil {
 		return nil, s.entryWriteError(ctx, "create entry", "entry", e, err)
 	}
@@ -159,7 +159,7 @@ func (s *journalService) UpdateEntry(ctx context.Context, req *medjournalv1.Upda
 		return nil, err
 	}
 	paths := maskOrAll(req.GetUpdateMask().GetPaths(), entryFields)
-	out, err := s.store.UpdateEntry(ctx, patientID, req.GetEntry().GetId(), func(e *medjournalv1.Entry) error {
+	out, err := s.flags.UpdateEntry(ctx, patientID, req.GetEntry().GetId(), func(e *medjournalv1.Entry) error {
 		kind := journal.Kind(e)
 		applyMask(e, req.GetEntry(), paths)
 		if journal.Kind(e) != kind {
@@ -181,7 +181,7 @@ func (s *journalService) DeleteEntry(ctx context.Context, req *medjournalv1.Dele
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.store.DeleteEntry(ctx, patientID, req.GetId())
+	e, err := s.flags.DeleteEntry(ctx, patientID, req.GetId())
 	if err != nil {
 		return nil, s.toConnectError(ctx, "delete entry", err)
 	}
@@ -213,7 +213,7 @@ func (s *journalService) GetDay(ctx context.Context, req *medjournalv1.GetDayReq
 	if err != nil {
 		return nil, s.toConnectError(ctx, "get day", err)
 	}
-	flags, err := s.store.FlagsBetween(ctx, patientID, start, end)
+	flags, err := s.flags.FlagsBetween(ctx, patientID, start, end)
 	if err != nil {
 		return nil, s.toConnectError(ctx, "get day", err)
 	}
@@ -258,11 +258,11 @@ func (s *journalService) Sync(ctx context.Context, req *medjournalv1.SyncRequest
 			return nil, err
 		}
 	}
-	res, err := s.store.Sync(ctx, store.SyncBatch{
+	res, err := s.flags.Sync(ctx, flagging.SyncBatch{
 		PatientID: patientID, Upserts: upserts, Deletes: req.GetDeletes(),
 		Since: since, Limit: syncChangesLimit,
 	})
-	var item *store.ItemError
+	var item *flagging.ItemError
 	if errors.As(err, &item) && errors.Is(err, storage.ErrAlreadyExists) {
 		return nil, connect.NewError(connect.CodeAlreadyExists, fmt.Errorf("%s: an entry with this id exists in another journal; choose a new UUID", item.Field))
 	}

@@ -1,8 +1,8 @@
 // Package server serves the medjournal.v1 API over gRPC, gRPC-Web and Connect on one
 // handler, plus the HTTP pages for share links.
 //
-// Handlers are short: authorize the caller, call the store or the rule engine, map the
-// error. Authentication runs as a Connect request gate, before a request body is decoded.
+// Handlers are short: authorize the caller, call the workflow (flagging), the storage or
+// the rule engine, map the error. Authentication runs as a Connect request gate, before a request body is decoded.
 package server
 
 import (
@@ -17,9 +17,9 @@ import (
 
 	"github.com/medjournal/medjournal/auth"
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/flagging"
 	"github.com/medjournal/medjournal/internal/tz"
 	"github.com/medjournal/medjournal/rules"
-	"github.com/medjournal/medjournal/store"
 )
 
 // Config tunes a Server. The zero value of each field means its default.
@@ -85,7 +85,8 @@ func (c *Config) setDefaults() {
 // Server holds what the handlers share.
 type Server struct {
 	cfg     Config
-	store   *store.Store
+	store   Storage
+	flags   *flagging.Service // entries' writes and flags: the workflow
 	catalog *catalog.Catalog
 	log     *slog.Logger
 	health  *grpchealth.StaticChecker
@@ -107,9 +108,10 @@ type Server struct {
 	stopOnce        sync.Once
 }
 
-// New returns a Server over an open store, the loaded catalog and the rule engine. It
-// subscribes to the store's flag changes, for WatchFlags.
-func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config) (*Server, error) {
+// New returns a Server over a storage backend, the journal and flag workflow running on
+// it, the loaded catalog and the rule engine. It subscribes to the workflow's flag
+// changes, for WatchFlags.
+func New(st Storage, flags *flagging.Service, cat *catalog.Catalog, engine *rules.Engine, cfg Config) (*Server, error) {
 	cfg.setDefaults()
 	v, err := newValidator(func() *timestamppb.Timestamp { return timestamppb.New(cfg.Now()) })
 	if err != nil {
@@ -125,6 +127,7 @@ func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config
 		validator:       v,
 		cfg:             cfg,
 		store:           st,
+		flags:           flags,
 		catalog:         cat,
 		log:             cfg.Logger,
 		health:          grpchealth.NewStaticChecker(serviceNames...),
@@ -134,7 +137,7 @@ func New(st *store.Store, cat *catalog.Catalog, engine *rules.Engine, cfg Config
 	if cfg.WriteRate > 0 {
 		s.writes = newWriteLimiters(cfg.WriteRate)
 	}
-	st.SetFlagListener(s.watchers.publish)
+	flags.Events().Subscribe(s.watchers.publish)
 	return s, nil
 }
 

@@ -8,9 +8,9 @@ import (
 
 	"connectrpc.com/connect"
 
+	"github.com/medjournal/medjournal/flagging"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/storage"
-	"github.com/medjournal/medjournal/store"
 )
 
 // watchBuffer is how many flag changes a watcher may fall behind before it is cut off; a
@@ -27,7 +27,7 @@ type watchers struct {
 
 type watcher struct {
 	clinicianID string
-	changes     chan store.FlagChange
+	changes     chan flagging.FlagChange
 	dropped     chan struct{} // closed when the watcher fell behind or lost access
 	dropOnce    sync.Once
 }
@@ -35,7 +35,7 @@ type watcher struct {
 func (w *watcher) drop() { w.dropOnce.Do(func() { close(w.dropped) }) }
 
 func (ws *watchers) add(clinicianID string) *watcher {
-	w := &watcher{clinicianID: clinicianID, changes: make(chan store.FlagChange, watchBuffer), dropped: make(chan struct{})}
+	w := &watcher{clinicianID: clinicianID, changes: make(chan flagging.FlagChange, watchBuffer), dropped: make(chan struct{})}
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if ws.subs == nil {
@@ -53,7 +53,7 @@ func (ws *watchers) remove(w *watcher) {
 
 // publish hands each change to every watcher; whether the watcher may see it is decided
 // on the watcher's own goroutine, against the grants of that moment.
-func (ws *watchers) publish(changes []store.FlagChange) {
+func (ws *watchers) publish(changes []flagging.FlagChange) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	for w := range ws.subs {
@@ -81,7 +81,7 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 	defer s.watchers.remove(w)
 	audited := map[string]time.Time{} // patient → when this stream last recorded reading them
 
-	open, err := s.store.ListFlags(ctx, storage.FlagFilter{
+	open, err := s.flags.ListFlags(ctx, storage.FlagFilter{
 		PatientIDs: scope, Statuses: defaultFlagStatuses, MinUrgency: req.GetMinUrgency(), Limit: 10000,
 	})
 	if err != nil {
@@ -114,8 +114,8 @@ func (s *followUpService) WatchFlags(ctx context.Context, req *medjournalv1.Watc
 // drainChanges takes first and every change already queued behind it, keeping one per
 // flag: a flag that changed five times while the watcher was busy is read and sent once,
 // as it is now, which lets a watcher catch up under a burst of writes.
-func drainChanges(first store.FlagChange, queue <-chan store.FlagChange) []store.FlagChange {
-	batch := []store.FlagChange{first}
+func drainChanges(first flagging.FlagChange, queue <-chan flagging.FlagChange) []flagging.FlagChange {
+	batch := []flagging.FlagChange{first}
 	seen := map[string]bool{first.FlagID: true}
 	for {
 		select {
@@ -133,7 +133,7 @@ func drainChanges(first store.FlagChange, queue <-chan store.FlagChange) []store
 // deliverChanges sends the watcher each changed flag it may see, checking the grant of
 // each patient once per batch, against the grants of that moment.
 func (s *followUpService) deliverChanges(ctx context.Context, stream *connect.ServerStream[medjournalv1.WatchFlagsResponse],
-	req *medjournalv1.WatchFlagsRequest, batch []store.FlagChange, audited map[string]time.Time) error {
+	req *medjournalv1.WatchFlagsRequest, batch []flagging.FlagChange, audited map[string]time.Time) error {
 	clinicianID := callerFrom(ctx).id()
 	granted := map[string]bool{}
 	for _, ch := range batch {
@@ -151,7 +151,7 @@ func (s *followUpService) deliverChanges(ctx context.Context, stream *connect.Se
 		if !ok {
 			continue
 		}
-		fl, err := s.store.Flag(ctx, ch.FlagID)
+		fl, err := s.flags.Flag(ctx, ch.FlagID)
 		if err != nil {
 			return s.toConnectError(ctx, "watch flags", err)
 		}

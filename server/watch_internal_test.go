@@ -3,15 +3,15 @@ package server
 import (
 	"testing"
 
-	"github.com/medjournal/medjournal/store"
+	"github.com/medjournal/medjournal/flagging"
 )
 
 func TestDrainChangesKeepsOnePerFlag(t *testing.T) {
-	queue := make(chan store.FlagChange, 8)
+	queue := make(chan flagging.FlagChange, 8)
 	for _, id := range []string{"b", "a", "b", "c", "a"} {
-		queue <- store.FlagChange{FlagID: id, PatientID: "p"}
+		queue <- flagging.FlagChange{FlagID: id, PatientID: "p"}
 	}
-	batch := drainChanges(store.FlagChange{FlagID: "a", PatientID: "p"}, queue)
+	batch := drainChanges(flagging.FlagChange{FlagID: "a", PatientID: "p"}, queue)
 	var got []string
 	for _, ch := range batch {
 		got = append(got, ch.FlagID)

@@ -132,7 +132,7 @@ func (l *commitLoop) attempt(group []*pendingWrite, isolated bool) bool {
 			continue
 		}
 		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true,
-			ruleCache: s.ruleCache, linked: s.linkedEvidence, groupCreates: creates}
+			groupCreates: creates}
 		if isolated {
 			w.err = runInSavepoint(w.tx, func() error { return w.fn(w.tx) })
 		} else if w.err = w.fn(w.tx); w.err != nil {
@@ -159,17 +159,12 @@ func (l *commitLoop) attempt(group []*pendingWrite, isolated bool) bool {
 	if committed > 0 {
 		s.checkpoints.committed()
 	}
-	var changes []FlagChange
 	for _, w := range group {
 		if w.err == nil && w.tx != nil {
-			changes = append(changes, w.tx.changedFlags...)
 			for _, fn := range w.tx.afterCommit {
 				fn()
 			}
 		}
-	}
-	if len(changes) > 0 && s.flagListener != nil {
-		s.flagListener(changes)
 	}
 	for _, w := range group {
 		w.done <- mapError(w.err)

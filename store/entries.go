@@ -9,94 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/journal"
 	"github.com/medjournal/medjournal/storage"
 )
-
-// CreateEntry stores a new entry in the patient's journal. An entry whose client-chosen id
-// is already stored with the same content is returned as it is with created false, and
-// nothing is written, so a phone may retry safely. The same id with other content, in
-// someone else's journal or deleted, is storage.ErrAlreadyExists.
-//
-// The rules run before the write, on a read snapshot and on the caller's goroutine, so
-// that concurrent writers evaluate in parallel; the single writer only checks that the
-// patient's journal did not change since that snapshot (else it evaluates again) and
-// records the findings with the entry.
-func (s *Store) CreateEntry(ctx context.Context, patientID string, e *medjournalv1.Entry) (out *medjournalv1.Entry, created bool, err error) {
-	if e.Id == "" {
-		e = proto.Clone(e).(*medjournalv1.Entry)
-		e.Id = uuid.NewString()
-	}
-	pre, err := s.preEvaluate(ctx, patientID, e)
-	if err != nil {
-		return nil, false, fmt.Errorf("create entry: %w", err)
-	}
-	// Repeatable: the write sets out and created, and createEntryWith changes nothing
-	// but through tx (and what it leaves for after the commit).
-	err = s.writeRepeatable(ctx, func(tx *Tx) error {
-		var err error
-		out, created, err = s.createEntryWith(ctx, tx, patientID, e, pre)
-		return err
-	})
-	if err != nil {
-		return nil, false, fmt.Errorf("create entry: %w", err)
-	}
-	return out, created, nil
-}
-
-func (s *Store) createEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) (*medjournalv1.Entry, bool, error) {
-	return s.createEntryWith(ctx, tx, patientID, e, nil)
-}
-
-// createEntryWith stores e, using pre's findings when the journal is as pre saw it.
-func (s *Store) createEntryWith(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry, pre *preEvaluation) (*medjournalv1.Entry, bool, error) {
-	if e.Id == "" {
-		e = proto.Clone(e).(*medjournalv1.Entry)
-		e.Id = uuid.NewString()
-	}
-	if err := checkDoseMedication(ctx, tx, patientID, e); err != nil {
-		return nil, false, err
-	}
-	// The insert itself finds an entry already stored under this id, rather than a read
-	// before it: a phone retrying a create is rare, and the writer is the bottleneck.
-	inserted, version, err := insertEntry(ctx, tx, patientID, e)
-	if err != nil {
-		return nil, false, err
-	}
-	if !inserted {
-		existing, err := entryRow(ctx, tx, e.Id)
-		if err != nil {
-			return nil, false, err
-		}
-		if existing.patientID != patientID || existing.deleted() || !journal.SameContent(existing.entry, e) {
-			return nil, false, fmt.Errorf("%w: an entry with id %s exists with other content", storage.ErrAlreadyExists, e.Id)
-		}
-		out, err := liveEntry(ctx, tx, patientID, e.Id)
-		return out, false, err
-	}
-	// The insert bumped the version by one: the pre-evaluation holds if it saw the
-	// version just before, or if no journal could change it.
-	fresh := pre.holdsAt(version)
-	out := proto.Clone(e).(*medjournalv1.Entry)
-	out.PatientId = patientID
-	out.CreateTime, out.UpdateTime = timestamppb.New(tx.now), timestamppb.New(tx.now)
-	var flagIDs []string
-	if fresh {
-		flagIDs, err = s.recordFindings(ctx, tx, patientID, out, pre.findings)
-	} else {
-		flagIDs, err = s.evaluateCreated(ctx, tx, patientID, out, version)
-	}
-	tx.recordCreated(patientID, version, out)
-	// The cached context follows the insert if it was current just before it.
-	tx.afterCommit = append(tx.afterCommit, func() { s.ruleCache.committed(patientID, version-1, version, out) })
-	out.FlagIds = flagIDs
-	return out, true, err
-}
 
 // Entry returns one live entry of the patient's journal.
 func (s *Store) Entry(ctx context.Context, patientID, id string) (*medjournalv1.Entry, error) {
@@ -108,48 +26,6 @@ func (s *Store) Entry(ctx context.Context, patientID, id string) (*medjournalv1.
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get entry %s: %w", id, err)
-	}
-	return out, nil
-}
-
-// UpdateEntry reads a live entry, lets change modify it and stores the result in one
-// transaction. change must not change the entry's kind; callers check that.
-func (s *Store) UpdateEntry(ctx context.Context, patientID, id string, change func(*medjournalv1.Entry) error) (*medjournalv1.Entry, error) {
-	var out *medjournalv1.Entry
-	err := s.write(ctx, func(tx *Tx) error {
-		e, err := liveEntry(ctx, tx, patientID, id)
-		if err != nil {
-			return err
-		}
-		if err := change(e); err != nil {
-			return err
-		}
-		e.Id = id
-		if err := s.changeEntry(ctx, tx, patientID, e); err != nil {
-			return err
-		}
-		out, err = liveEntry(ctx, tx, patientID, id)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("update entry %s: %w", id, err)
-	}
-	return out, nil
-}
-
-// DeleteEntry removes a live entry from the journal, keeping a tombstone for Sync, and
-// returns the entry as it was.
-func (s *Store) DeleteEntry(ctx context.Context, patientID, id string) (*medjournalv1.Entry, error) {
-	var out *medjournalv1.Entry
-	err := s.write(ctx, func(tx *Tx) error {
-		var err error
-		if out, err = liveEntry(ctx, tx, patientID, id); err != nil {
-			return err
-		}
-		return s.removeEntry(ctx, tx, patientID, id)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("delete entry %s: %w", id, err)
 	}
 	return out, nil
 }
@@ -331,26 +207,6 @@ func liveEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*med
 	return out, nil
 }
 
-// changeEntry stores a changed entry and checks the rules again: flags it was evidence
-// for are re-checked without it, then the changed entry is evaluated afresh.
-func (s *Store) changeEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
-	if err := checkDoseMedication(ctx, tx, patientID, e); err != nil {
-		return err
-	}
-	if err := updateEntry(ctx, tx, e); err != nil {
-		return err
-	}
-	if err := s.withdrawEvidence(ctx, tx, patientID, e.Id); err != nil {
-		return err
-	}
-	stored, err := liveEntry(ctx, tx, patientID, e.Id)
-	if err != nil {
-		return err
-	}
-	_, err = s.evaluate(ctx, tx, patientID, stored)
-	return err
-}
-
 // checkDoseMedication refuses a dose whose medication is not one of the patient's
 // (storage.ErrUnknownMedication). It runs in the write, where the medications' pages are in the
 // writer's cache and no medication can be deleted between the check and the insert; a read
@@ -369,18 +225,9 @@ func checkDoseMedication(ctx context.Context, tx *Tx, patientID string, e *medjo
 	return err
 }
 
-// removeEntry deletes an entry, leaving a tombstone, and re-checks the flags it was
-// evidence for.
-func (s *Store) removeEntry(ctx context.Context, tx *Tx, patientID, id string) error {
-	if err := deleteEntry(ctx, tx, id); err != nil {
-		return err
-	}
-	return s.withdrawEvidence(ctx, tx, patientID, id)
-}
-
 // insertEntry stores a new entry and returns the patient's journal version after it, or
 // inserted false (and nothing written) when an entry with that id exists.
-func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) (inserted bool, v journalVersion, err error) {
+func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) (inserted bool, v storage.JournalVersion, err error) {
 	cols, err := entryIndexColumns(e)
 	if err != nil {
 		return false, 0, err
@@ -404,7 +251,7 @@ func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.
 	if err != nil {
 		return false, 0, err
 	}
-	return true, journalVersion(before.Int64 + 1), nil
+	return true, storage.JournalVersion(before.Int64 + 1), nil
 }
 
 func updateEntry(ctx context.Context, tx *Tx, e *medjournalv1.Entry) error {
@@ -450,7 +297,6 @@ func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) erro
 	if err != nil {
 		return err
 	}
-	tx.journalChanged(patientID)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // firstPageCache keeps, per patient, the newest page of the journal as ListEntries last
@@ -26,7 +27,7 @@ type firstPageCache struct {
 const maxCachedPages = 2048
 
 type cachedPage struct {
-	version journalVersion
+	version storage.JournalVersion
 	limit   int
 	entries []*medjournalv1.Entry // shared: nobody may modify them
 }
@@ -36,7 +37,7 @@ func newFirstPageCache() *firstPageCache {
 }
 
 // get returns a copy of the cached page list if it was read at version v with limit.
-func (c *firstPageCache) get(patientID string, v journalVersion, limit int) ([]*medjournalv1.Entry, bool) {
+func (c *firstPageCache) get(patientID string, v storage.JournalVersion, limit int) ([]*medjournalv1.Entry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.byPatient[patientID]
@@ -46,7 +47,7 @@ func (c *firstPageCache) get(patientID string, v journalVersion, limit int) ([]*
 	return slices.Clone(p.entries), true
 }
 
-func (c *firstPageCache) put(patientID string, v journalVersion, limit int, entries []*medjournalv1.Entry) {
+func (c *firstPageCache) put(patientID string, v storage.JournalVersion, limit int, entries []*medjournalv1.Entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.byPatient) >= maxCachedPages {

@@ -1,4 +1,6 @@
-// Package store keeps medjournal's data in SQLite.
+// Package store is medjournal's SQLite backend: it implements the storage port (package
+// storage) for the workflows in package flagging, and the plain reads and writes of
+// accounts, sessions, care teams, share links, medications and the audit trail.
 //
 // One file is opened twice: a single writer connection, so that writes queue in Go instead
 // of contending for SQLite's write lock, and a pool of read-only connections that read from
@@ -31,15 +33,11 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 
-	commits        *commitLoop   // serializes and groups writes on the writer
-	checkpoints    *checkpointer // copies the WAL into the database file beside the writer
-	writerStmts    *stmtCache    // prepared statements of each pool
-	readerStmts    *stmtCache
-	ruleCache      *ruleContextCache  // the rules' view of recently active patients
-	linkedEvidence *linkedEvidence    // flags' evidence links the writer knows of
-	firstPages     *firstPageCache    // the newest page of recently read journals
-	evaluator      *Evaluator         // checks entries against the rules; nil: no flags
-	flagListener   func([]FlagChange) // told of flags raised or changed, after commit
+	commits     *commitLoop   // serializes and groups writes on the writer
+	checkpoints *checkpointer // copies the WAL into the database file beside the writer
+	writerStmts *stmtCache    // prepared statements of each pool
+	readerStmts *stmtCache
+	firstPages  *firstPageCache // the newest page of recently read journals; nil: off
 }
 
 // Option changes how Open sets up a Store.
@@ -49,6 +47,12 @@ type Option func(*Store)
 // tests can pin time.
 func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
+}
+
+// WithoutPageCache turns the cache of journals' newest page off: every ListEntries then
+// reads SQLite. The answers are the same either way.
+func WithoutPageCache() Option {
+	return func(s *Store) { s.firstPages = nil }
 }
 
 // Open opens (creating it if needed) the database file at path and migrates it to the
@@ -71,7 +75,7 @@ func open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve database path %q: %w", path, err)
 	}
-	s := &Store{now: time.Now, ruleCache: newRuleContextCache(), linkedEvidence: newLinkedEvidence(), firstPages: newFirstPageCache()}
+	s := &Store{now: time.Now, firstPages: newFirstPageCache()}
 	for _, opt := range opts {
 		opt(s)
 	}

@@ -16,9 +16,6 @@ import (
 type Tx struct {
 	*sql.Tx
 	now time.Time
-	// changedFlags are the flags this transaction raised or changed, to announce after
-	// commit.
-	changedFlags []FlagChange
 	// afterCommit runs once the write is durable, never if it is rolled back.
 	afterCommit []func()
 	// stmts are the pool's prepared statements (nil: none), and cursors the queries
@@ -30,11 +27,6 @@ type Tx struct {
 	// inWriter marks the commit loop's transactions, whose statements run to the end
 	// whatever their request's context does (statementContext).
 	inWriter bool
-	// ruleCache, in the commit loop, is the store's cache of rule contexts, which a write
-	// other than a new entry must clear for its patient (journalChanged).
-	ruleCache *ruleContextCache
-	// linked, in the commit loop, are the evidence links the writer knows of.
-	linked *linkedEvidence
 	// groupCreates, in the commit loop, are the entries the group's earlier writes
 	// created; created are this write's own, which join them if it succeeds.
 	groupCreates groupCreates
@@ -43,29 +35,19 @@ type Tx struct {
 
 // createdSince are the entries created in tx's group, this write's included, for the
 // patient, oldest first.
-func (tx *Tx) createdSince(patientID string) []versionedEntry {
+func (tx *Tx) createdSince(patientID string) []storage.CreatedEntry {
 	return append(slices.Clip(tx.groupCreates[patientID]), tx.created[patientID]...)
 }
 
 // recordCreated notes an entry tx created, with the version its insert made.
-func (tx *Tx) recordCreated(patientID string, v journalVersion, e *medjournalv1.Entry) {
+func (tx *Tx) recordCreated(patientID string, v storage.JournalVersion, e *medjournalv1.Entry) {
 	if !tx.inWriter {
 		return // outside the commit loop: no writer group to follow
 	}
 	if tx.created == nil {
 		tx.created = groupCreates{}
 	}
-	tx.created[patientID] = append(tx.created[patientID], versionedEntry{version: v, entry: e})
-}
-
-// journalChanged makes the patient's cached rule context go once tx commits. The cache
-// follows new entries itself (ruleContextCache.committed); any other change to what the
-// rules read (an edit, a delete, a medication, the profile) drops it, so the next
-// evaluation reads SQLite rather than a journal the writer would find outdated.
-func (tx *Tx) journalChanged(patientID string) {
-	if c := tx.ruleCache; c != nil {
-		tx.afterCommit = append(tx.afterCommit, func() { c.forget(patientID) })
-	}
+	tx.created[patientID] = append(tx.created[patientID], storage.CreatedEntry{Version: v, Entry: e})
 }
 
 // statementContext is the context a statement of tx runs under. The driver watches a
@@ -81,6 +63,11 @@ func (tx *Tx) statementContext(ctx context.Context) context.Context {
 	}
 	return ctx
 }
+
+// groupCreates are the entries the writes of one commit-loop group created, by patient,
+// in order: a write's entries join when it succeeds, since a write rolled back to its
+// savepoint leaves its versions to the next write.
+type groupCreates map[string][]storage.CreatedEntry
 
 // write runs fn in a write transaction and returns once it is durable: with
 // synchronous=FULL a commit returns only after the WAL is on disk. Concurrent writes are

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/flagging"
 	"github.com/medjournal/medjournal/rules"
 	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
@@ -80,7 +81,7 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	st, err := store.Open(ctx, c.db, store.WithEvaluator(server.Evaluator(engine)))
+	st, err := store.Open(ctx, c.db)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -91,7 +92,8 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 		}
 	}
 
-	srv, err := server.New(st, cat, engine, server.Config{
+	flags := flagging.New(st, flagging.RuleEvaluator(engine), flagging.Config{})
+	srv, err := server.New(st, flags, cat, engine, server.Config{
 		SessionTTL:      c.sessionTTL,
 		SessionIdle:     c.sessionIdle,
 		CORSOrigins:     splitList(c.corsOrigins),

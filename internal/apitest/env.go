@@ -17,6 +17,7 @@ import (
 
 	"github.com/medjournal/medjournal/auth"
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/flagging"
 	"github.com/medjournal/medjournal/rules"
 	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
@@ -74,7 +75,7 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 	if err != nil {
 		t.Fatalf("load rules: %v", err)
 	}
-	st, err := store.Open(context.Background(), dbPath, store.WithClock(clock.Now), store.WithEvaluator(server.Evaluator(engine)))
+	st, err := store.Open(context.Background(), dbPath, store.WithClock(clock.Now))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -92,7 +93,8 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 	for _, c := range change {
 		c(&cfg)
 	}
-	srv, err := server.New(st, cat, engine, cfg)
+	flags := flagging.New(st, flagging.RuleEvaluator(engine), flagging.Config{Now: clock.Now})
+	srv, err := server.New(st, flags, cat, engine, cfg)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}

@@ -1,15 +1,17 @@
-package store
+package flagging
 
 import (
 	"cmp"
 	"context"
+	"slices"
 	"sort"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/internal/sharedlist"
+	"github.com/medjournal/medjournal/rules"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // cacheMargin is how far beyond the rules' windows a load reaches, so the next entries of
@@ -21,15 +23,15 @@ const cacheMargin = 3 * 24 * time.Hour
 // within a longer one, the medications and the profile. The cache keeps one per active
 // patient (ruleContextCache); a trigger it does not cover reads one of its own.
 type patientContext struct {
-	version  journalVersion
-	from, to time.Time                            // entries held: live entries other than notes in [from, to]
-	entries  sharedlist.List[*medjournalv1.Entry] // sorted by occurred time (ms), then id (compareEntries)
-	labsFrom time.Time                            // labs held: live labs in [labsFrom, to]
-	labs     sharedlist.List[*medjournalv1.Entry]
+	version  storage.JournalVersion
+	from, to time.Time             // entries held: live entries other than notes in [from, to]
+	entries  []*medjournalv1.Entry // sorted by occurred time (ms), then id (compareEntries)
+	labsFrom time.Time             // labs held: live labs in [labsFrom, to]
+	labs     []*medjournalv1.Entry
 	meds     []*medjournalv1.Medication
 	patient  *medjournalv1.Account
-	// index is the evaluator's index of entries and labs (Evaluator.Index), or nil.
-	index JournalIndex
+	// index is the evaluator's preparation of entries and labs (Evaluator.Index), or nil.
+	index *rules.Journal
 }
 
 // covers says whether pc holds everything r asks for. A trigger needs its own horizon,
@@ -43,9 +45,9 @@ func (pc *patientContext) covers(r journalRange) bool {
 // entry outside both of the context's ranges only moves the version. The two ranges are
 // checked apart: a lab result back-filled from before the entries' range still belongs
 // to the longer lab history. Contexts are shared read-only by evaluations in flight: it
-// extends a copy, which shares the lists' arrays with pc (sharedlist), since every create
+// extends a copy; the lists are copied only where e goes into them.
 // extends its patient's context.
-func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *patientContext {
+func (pc *patientContext) with(e *medjournalv1.Entry, after storage.JournalVersion) *patientContext {
 	next := *pc
 	next.version = after
 	if e == nil || e.GetNote() != nil {
@@ -60,10 +62,10 @@ func (pc *patientContext) with(e *medjournalv1.Entry, after journalVersion) *pat
 	e = proto.Clone(e).(*medjournalv1.Entry)
 	e.FlagIds = nil
 	if inEntries {
-		next.entries = pc.entries.With(e, compareEntries)
+		next.entries = withEntry(pc.entries, e)
 	}
 	if inLabs {
-		next.labs = pc.labs.With(e, compareEntries)
+		next.labs = withEntry(pc.labs, e)
 	}
 	if pc.index != nil {
 		next.index = pc.index.With(e, inEntries, inLabs)
@@ -78,7 +80,7 @@ func isRecent(at, now time.Time) bool {
 	return !at.Before(now.Add(-lateLogging)) && !at.After(now.Add(time.Hour))
 }
 
-// compareEntries orders entries as the store's queries do: occurred time in milliseconds,
+// compareEntries orders entries as storage.JournalReader.RuleEntries does: occurred time in milliseconds,
 // then id.
 func compareEntries(a, b *medjournalv1.Entry) int {
 	return cmp.Or(
@@ -114,54 +116,54 @@ type journalRange struct {
 // recentRange covers what the rules need for any trigger between lateLogging ago and now
 // (and at, a recent trigger, which may lie up to an hour ahead), with margin: what a cached
 // context holds for the patient's next entries.
-func (s *Store) recentRange(at time.Time) journalRange {
-	w := s.evaluator.Window + cacheMargin
+func (s *Service) recentRange(at time.Time) journalRange {
+	w := s.eval.Window + cacheMargin
 	now := s.now()
 	lo, hi := now.Add(-lateLogging), now
 	if at.After(hi) {
 		hi = at
 	}
-	return journalRange{from: lo.Add(-w), to: hi.Add(w), labsFrom: lo.Add(-s.evaluator.LabLookback - cacheMargin)}
+	return journalRange{from: lo.Add(-w), to: hi.Add(w), labsFrom: lo.Add(-s.eval.LabLookback - cacheMargin)}
 }
 
 // triggerRange covers what the rules need for trigger alone: its horizon either side, and
 // the lab history before it. A back-dated entry (a dose logged for last month, an old lab
 // report) would else read everything from its date to now, and a writer evaluating in its
 // transaction reads only what that one evaluation needs.
-func (s *Store) triggerRange(trigger *medjournalv1.Entry) journalRange {
+func (s *Service) triggerRange(trigger *medjournalv1.Entry) journalRange {
 	at := trigger.GetOccurredTime().AsTime()
-	h := s.evaluator.horizon(trigger)
-	if !s.evaluator.readsLabs(trigger) {
+	h := s.eval.horizon(trigger)
+	if !s.eval.readsLabs(trigger) {
 		// No lab history: a context holding none, which covers no trigger's labs.
 		return journalRange{from: at.Add(-h), to: at.Add(h), labsFrom: at.Add(h), noLabs: true}
 	}
-	return journalRange{from: at.Add(-h), to: at.Add(h), labsFrom: at.Add(-s.evaluator.LabLookback)}
+	return journalRange{from: at.Add(-h), to: at.Add(h), labsFrom: at.Add(-s.eval.LabLookback)}
 }
 
 // loadPatientContext reads the part r of the patient's journal the rules read, tagged
 // with the version v it was read at. When same, a context read earlier, is at version v
 // too, its medications and profile are the patient's at v (changing either changes the
 // version), and are taken from it rather than read again.
-func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string, v journalVersion, r journalRange, same *patientContext) (*patientContext, error) {
+func (s *Service) loadPatientContext(ctx context.Context, tx storage.JournalReader, patientID string, v storage.JournalVersion, r journalRange, same *patientContext) (*patientContext, error) {
 	pc := &patientContext{version: v, from: r.from, to: r.to, labsFrom: r.labsFrom}
-	entries, err := ruleEntries(ctx, tx, patientID, false, millis(pc.from), millis(pc.to))
+	entries, err := tx.RuleEntries(ctx, patientID, false, pc.from, pc.to)
 	if err != nil {
 		return nil, err
 	}
 	var labs []*medjournalv1.Entry
 	if !r.noLabs {
-		if labs, err = ruleEntries(ctx, tx, patientID, true, millis(pc.labsFrom), millis(pc.to)); err != nil {
+		if labs, err = tx.RuleEntries(ctx, patientID, true, pc.labsFrom, pc.to); err != nil {
 			return nil, err
 		}
 	}
-	pc.entries, pc.labs = sharedlist.Of(entries), sharedlist.Of(labs)
+	pc.entries, pc.labs = entries, labs
 	if same != nil && same.version == v {
 		pc.meds, pc.patient = same.meds, same.patient
 	} else {
-		if pc.meds, err = medicationsOf(ctx, tx, patientID); err != nil {
+		if pc.meds, err = tx.Medications(ctx, patientID); err != nil {
 			return nil, err
 		}
-		if pc.patient, err = accountByID(ctx, tx, patientID); err != nil {
+		if pc.patient, err = tx.Account(ctx, patientID); err != nil {
 			return nil, err
 		}
 	}
@@ -170,24 +172,10 @@ func (s *Store) loadPatientContext(ctx context.Context, tx *Tx, patientID string
 }
 
 // indexContext gives pc the evaluator's index of its lists, if the evaluator keeps one.
-func (s *Store) indexContext(pc *patientContext) {
-	if s.evaluator != nil && s.evaluator.Index != nil {
-		pc.index = s.evaluator.Index(pc.entries.Items(), pc.labs.Items(), pc.patient)
+func (s *Service) indexContext(pc *patientContext) {
+	if s.eval != nil && s.eval.Index != nil {
+		pc.index = s.eval.Index(pc.entries, pc.labs, pc.patient)
 	}
-}
-
-// ruleEntries reads the patient's live entries the rules read with occurred times from lo
-// to hi milliseconds inclusive, in compareEntries order: every kind but notes, or only
-// lab results.
-func ruleEntries(ctx context.Context, tx *Tx, patientID string, labs bool, lo, hi int64) ([]*medjournalv1.Entry, error) {
-	kind := `kind != ?`
-	kindArg := int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE)
-	if labs {
-		kind, kindArg = `kind = ?`, int32(medjournalv1.EntryKind_ENTRY_KIND_LAB)
-	}
-	return liveEntries(ctx, tx, `SELECT `+ruleEntryColumns+` FROM entries
-		WHERE patient_id = ? AND delete_time IS NULL AND `+kind+` AND occurred_time >= ? AND occurred_time <= ?
-		ORDER BY occurred_time, id`, patientID, kindArg, lo, hi)
 }
 
 // input selects what the rules read for trigger: entries within window on either side
@@ -199,16 +187,16 @@ func ruleEntries(ctx context.Context, tx *Tx, patientID string, labs bool, lo, h
 // context's own lists, found by binary search, so selecting costs the same however busy
 // the patient's journal is; the rules count doses of the trigger's day only, whatever else
 // Recent holds.
-func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration, withLabs bool) EvalInput {
+func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration, withLabs bool) rules.Input {
 	at := trigger.GetOccurredTime().AsTime()
-	in := EvalInput{Trigger: trigger, Medications: pc.meds, Patient: pc.patient, Index: pc.index}
-	if recent := between(pc.entries.Items(), millis(at.Add(-window)), millis(at.Add(window))); len(recent) > 0 {
+	in := rules.Input{Trigger: trigger, Medications: pc.meds, Patient: pc.patient, Journal: pc.index}
+	if recent := between(pc.entries, millis(at.Add(-window)), millis(at.Add(window))); len(recent) > 0 {
 		in.Recent = recent
 	}
 	if !withLabs {
 		return in
 	}
-	if labs := between(pc.labs.Items(), millis(at.Add(-labLookback)), millis(at)); len(labs) > 0 {
+	if labs := between(pc.labs, millis(at.Add(-labLookback)), millis(at)); len(labs) > 0 {
 		in.LabHistory = labs
 	}
 	return in
@@ -221,3 +209,19 @@ func between(list []*medjournalv1.Entry, lo, hi int64) []*medjournalv1.Entry {
 	to := sort.Search(len(list), func(i int) bool { return at(i) > hi })
 	return list[from:to:to]
 }
+
+// withEntry is list with e in its place by compareEntries, in a new array: contexts share
+// their lists with evaluations in flight, which must never see them change.
+func withEntry(list []*medjournalv1.Entry, e *medjournalv1.Entry) []*medjournalv1.Entry {
+	i, _ := slices.BinarySearchFunc(list, e, compareEntries)
+	out := make([]*medjournalv1.Entry, 0, len(list)+1)
+	out = append(out, list[:i]...)
+	out = append(out, e)
+	return append(out, list[i:]...)
+}
+
+// millis is t in milliseconds since the Unix epoch: the precision entries are ordered at.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMillis is the time ms milliseconds after the Unix epoch, in UTC.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

@@ -1,15 +1,16 @@
-package store
+package flagging
 
 import (
 	"slices"
 	"sync"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // ruleContextCache keeps, per patient, the part of the journal the rules read around the
 // patient's recent entries, tagged with the journal version it was read at. A patient who
-// logs entry after entry is then evaluated without reading the window from SQLite each
+// logs entry after entry is then evaluated without reading the window from storage each
 // time, which the profile showed as the largest cost of a create.
 //
 // A stale context can never decide a flag: an evaluation from the cache carries the
@@ -18,7 +19,9 @@ import (
 // in its transaction. The cache is kept current so that this is rare: a context is read
 // in one snapshot with its version, extended only after a commit, with the entry that
 // commit wrote, and only if it was current before that commit; anything else (an edit, a
-// delete, a medication, the profile) drops it (Tx.journalChanged).
+// delete) drops it (Service.journalChanged). A medication or profile change, which moves
+// the version without the service seeing it, is found by the next create's version check,
+// which then drops the context too (committed).
 //
 // A commit only notes its entry against the patient (committed); the next lookup of the
 // patient's context adds the entries noted (current). Adding one copies the context's
@@ -37,14 +40,14 @@ type ruleContextCache struct {
 // since, each the next version, which current adds to it.
 type cachedContext struct {
 	pc      *patientContext
-	pending []versionedEntry
+	pending []storage.CreatedEntry
 }
 
 // version is the journal version the cached context stands for once its pending entries
 // are added.
-func (cc *cachedContext) version() journalVersion {
+func (cc *cachedContext) version() storage.JournalVersion {
 	if n := len(cc.pending); n > 0 {
-		return cc.pending[n-1].version
+		return cc.pending[n-1].Version
 	}
 	return cc.pc.version
 }
@@ -63,6 +66,9 @@ func newRuleContextCache() *ruleContextCache {
 // get returns the patient's context if it holds need (a trigger's triggerRange), at
 // whatever version it was read or last extended; callers must not modify it.
 func (c *ruleContextCache) get(patientID string, need journalRange) *patientContext {
+	if c == nil {
+		return nil // the cache is off
+	}
 	if pc := c.current(patientID); pc != nil && pc.covers(need) {
 		return pc
 	}
@@ -74,6 +80,9 @@ func (c *ruleContextCache) get(patientID string, need journalRange) *patientCont
 // caller's goroutine, and keeps the result unless the context was replaced or dropped
 // meanwhile.
 func (c *ruleContextCache) current(patientID string) *patientContext {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	cc := c.byPatient[patientID]
 	if cc == nil {
@@ -87,7 +96,7 @@ func (c *ruleContextCache) current(patientID string) *patientContext {
 	}
 	next := pc
 	for _, p := range pending {
-		next = next.with(p.entry, p.version)
+		next = next.with(p.Entry, p.Version)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -101,6 +110,9 @@ func (c *ruleContextCache) current(patientID string) *patientContext {
 // replace puts next, at the same version as old, in place of old, if the patient's
 // context is still old; entries noted since stay noted. A newer load wins.
 func (c *ruleContextCache) replace(patientID string, old, next *patientContext) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cc := c.byPatient[patientID]; cc != nil && cc.pc == old {
@@ -109,6 +121,9 @@ func (c *ruleContextCache) replace(patientID string, old, next *patientContext) 
 }
 
 func (c *ruleContextCache) put(patientID string, pc *patientContext) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.byPatient) >= maxCachedPatients {
@@ -122,7 +137,7 @@ func (c *ruleContextCache) put(patientID string, pc *patientContext) {
 // forgets the patient. e must not change afterwards: the lookup that adds it copies it.
 // A note is noted as the version alone, since no context holds notes: a patient's notes
 // keep no memory while they wait for a lookup.
-func (c *ruleContextCache) committed(patientID string, before, after journalVersion, e *medjournalv1.Entry) {
+func (c *ruleContextCache) committed(patientID string, before, after storage.JournalVersion, e *medjournalv1.Entry) {
 	if e.GetNote() != nil {
 		e = nil
 	}
@@ -136,7 +151,7 @@ func (c *ruleContextCache) committed(patientID string, before, after journalVers
 		delete(c.byPatient, patientID)
 		return
 	}
-	cc.pending = append(cc.pending, versionedEntry{version: after, entry: e})
+	cc.pending = append(cc.pending, storage.CreatedEntry{Version: after, Entry: e})
 }
 
 // contextAt is the patient's context at exactly version v, holding need (a trigger's
@@ -144,8 +159,8 @@ func (c *ruleContextCache) committed(patientID string, before, after journalVers
 // account for every version between. The writer passes the entries its current group has
 // created so far, which the cache does not hold until they commit. It is nil when they do
 // not account for every version (an edit, a delete or a medication came between), or when
-// the cached range does not hold need; the writer then reads SQLite.
-func (c *ruleContextCache) contextAt(patientID string, v journalVersion, need journalRange, since []versionedEntry) *patientContext {
+// the cached range does not hold need; the writer then reads storage.
+func (c *ruleContextCache) contextAt(patientID string, v storage.JournalVersion, need journalRange, since []storage.CreatedEntry) *patientContext {
 	pc := c.get(patientID, need)
 	if pc == nil {
 		return nil
@@ -156,10 +171,10 @@ func (c *ruleContextCache) contextAt(patientID string, v journalVersion, need jo
 		if pc.version == v {
 			break
 		}
-		if created.version != pc.version+1 {
+		if created.Version != pc.version+1 {
 			return nil
 		}
-		pc = pc.with(created.entry, created.version)
+		pc = pc.with(created.Entry, created.Version)
 	}
 	if pc.version != v {
 		return nil
@@ -167,20 +182,11 @@ func (c *ruleContextCache) contextAt(patientID string, v journalVersion, need jo
 	return pc
 }
 
-// versionedEntry is an entry created in the writer's current group, with the journal
-// version its insert made.
-type versionedEntry struct {
-	version journalVersion
-	entry   *medjournalv1.Entry
-}
-
-// groupCreates are the entries the writes of one commit-loop group created, by patient,
-// in order: a write's entries join when it succeeds, since a write rolled back to its
-// savepoint leaves its versions to the next write.
-type groupCreates map[string][]versionedEntry
-
 // forget drops the patient's context, after a write the cache cannot follow.
 func (c *ruleContextCache) forget(patientID string) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.byPatient, patientID)

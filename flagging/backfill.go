@@ -1,4 +1,4 @@
-package store
+package flagging
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"time"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/internal/sharedlist"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // backfillReach is how much further back than a back-dated trigger needs a cached context
@@ -30,13 +30,16 @@ const maxExtendedEntries = 20_000
 // that the next back-filled entries find it; otherwise it reads its own range alone and
 // leaves the cache as it is, taking the medications and profile from the cached context
 // when that is at v.
-func (s *Store) contextForTrigger(ctx context.Context, tx *Tx, patientID string, v journalVersion, trigger *medjournalv1.Entry, need journalRange) (*patientContext, error) {
+func (s *Service) contextForTrigger(ctx context.Context, tx storage.JournalReader, patientID string, v storage.JournalVersion, trigger *medjournalv1.Entry, need journalRange) (*patientContext, error) {
+	if s.cache == nil {
+		return s.loadPatientContext(ctx, tx, patientID, v, need, nil)
+	}
 	at := trigger.GetOccurredTime().AsTime()
-	cached := s.ruleCache.current(patientID)
+	cached := s.cache.current(patientID)
 	if isRecent(at, s.now()) {
 		pc, err := s.loadPatientContext(ctx, tx, patientID, v, s.recentRange(at), cached)
 		if err == nil {
-			s.ruleCache.put(patientID, pc)
+			s.cache.put(patientID, pc)
 		}
 		return pc, err
 	}
@@ -46,7 +49,7 @@ func (s *Store) contextForTrigger(ctx context.Context, tx *Tx, patientID string,
 			return nil, err
 		}
 		if pc != nil {
-			s.ruleCache.replace(patientID, cached, pc)
+			s.cache.replace(patientID, cached, pc)
 			return pc, nil
 		}
 	}
@@ -57,11 +60,11 @@ func (s *Store) contextForTrigger(ctx context.Context, tx *Tx, patientID string,
 // backfillReach more; it reads from tx only what cached lacks. It is nil when need lies
 // beyond cached's end (a future-dated trigger), or when cached holds maxExtendedEntries
 // already.
-func (s *Store) extendBack(ctx context.Context, tx *Tx, patientID string, cached *patientContext, need journalRange) (*patientContext, error) {
+func (s *Service) extendBack(ctx context.Context, tx storage.JournalReader, patientID string, cached *patientContext, need journalRange) (*patientContext, error) {
 	if cached.covers(need) {
 		return cached, nil // a commit or another trigger extended it since the caller looked
 	}
-	if need.to.After(cached.to) || cached.entries.Len()+cached.labs.Len() >= s.ruleCache.maxExtended {
+	if need.to.After(cached.to) || len(cached.entries)+len(cached.labs) >= s.cache.maxExtended {
 		return nil, nil
 	}
 	next := *cached
@@ -84,10 +87,10 @@ func (s *Store) extendBack(ctx context.Context, tx *Tx, patientID string, cached
 
 // prependRuleEntries is held, a list of rule entries from before onwards, with the
 // patient's rule entries from from up to before in front of it.
-func prependRuleEntries(ctx context.Context, tx *Tx, patientID string, labs bool, from, before time.Time, held sharedlist.List[*medjournalv1.Entry]) (sharedlist.List[*medjournalv1.Entry], error) {
-	older, err := ruleEntries(ctx, tx, patientID, labs, millis(from), millis(before)-1)
+func prependRuleEntries(ctx context.Context, tx storage.JournalReader, patientID string, labs bool, from, before time.Time, held []*medjournalv1.Entry) ([]*medjournalv1.Entry, error) {
+	older, err := tx.RuleEntries(ctx, patientID, labs, from, before.Add(-time.Millisecond))
 	if err != nil || len(older) == 0 {
 		return held, err
 	}
-	return sharedlist.Of(slices.Concat(older, held.Items())), nil
+	return slices.Concat(older, held), nil
 }
