@@ -13,6 +13,7 @@ import (
 
 	"github.com/medjournal/medjournal/catalog"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/scenarios"
 	"github.com/medjournal/medjournal/journal"
 	"github.com/medjournal/medjournal/rules"
 )
@@ -26,8 +27,8 @@ import (
 func TestCandidateRulesFindWhatEveryRuleFinds(t *testing.T) {
 	e, cat := mustEngine(t)
 	fired := map[string]int{}
-	for _, sc := range scenarios {
-		_, findings := sc.play(t, e, cat)
+	for _, sc := range scenarios.All {
+		_, findings := play(t, sc, e, cat)
 		for _, f := range findings {
 			fired[f.Rule.GetId()]++
 		}

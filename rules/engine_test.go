@@ -6,6 +6,7 @@ import (
 
 	"github.com/medjournal/medjournal/catalog"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/scenarios"
 	"github.com/medjournal/medjournal/rules"
 )
 
@@ -36,18 +37,18 @@ func TestRulesLoadAndCiteSources(t *testing.T) {
 // range), and leaves out the normal ones between.
 func TestEvidenceCitesEarlierWarningSigns(t *testing.T) {
 	e, cat := mustEngine(t)
-	sc := scenario{
-		drugs: []string{"upadacitinib"},
-		entries: []logged{
-			vital(0, "body_temperature", 38.6, "Cel"),
-			vital(1, "body_temperature", 36.8, "Cel"),
-			lab(2, "751-8", 4.0, "10*3/uL", 1.8, 7.7),
-			lab(3, "751-8", 0.9, "10*3/uL", 1.8, 7.7),
-			vital(4, "body_temperature", 38.3, "Cel"),
-			lab(5, "751-8", 0.8, "10*3/uL", 1.8, 7.7),
+	sc := scenarios.Scenario{
+		Drugs: []string{"upadacitinib"},
+		Entries: []scenarios.Logged{
+			scenarios.Vital(0, "body_temperature", 38.6, "Cel"),
+			scenarios.Vital(1, "body_temperature", 36.8, "Cel"),
+			scenarios.Lab(2, "751-8", 4.0, "10*3/uL", 1.8, 7.7),
+			scenarios.Lab(3, "751-8", 0.9, "10*3/uL", 1.8, 7.7),
+			scenarios.Vital(4, "body_temperature", 38.3, "Cel"),
+			scenarios.Lab(5, "751-8", 0.8, "10*3/uL", 1.8, 7.7),
 		},
 	}
-	entries, findings := sc.play(t, e, cat)
+	entries, findings := play(t, sc, e, cat)
 	cites := func(trigger, earlier *medjournalv1.Entry) (found, cited bool) {
 		for _, f := range findings {
 			if f.Evidence[0] != trigger.GetId() {
@@ -78,16 +79,16 @@ func TestEvidenceCitesEarlierWarningSigns(t *testing.T) {
 // does not stand as evidence of a warning sign.
 func TestEvidenceLeavesOutNormalValues(t *testing.T) {
 	e, cat := mustEngine(t)
-	sc := scenario{
-		drugs: []string{"upadacitinib"},
-		entries: []logged{
-			vital(0, "body_temperature", 36.8, "Cel"),
-			lab(1, "751-8", 4.0, "10*3/uL", 1.8, 7.7),
-			vital(2, "body_temperature", 38.3, "Cel"),
-			lab(3, "751-8", 0.8, "10*3/uL", 1.8, 7.7),
+	sc := scenarios.Scenario{
+		Drugs: []string{"upadacitinib"},
+		Entries: []scenarios.Logged{
+			scenarios.Vital(0, "body_temperature", 36.8, "Cel"),
+			scenarios.Lab(1, "751-8", 4.0, "10*3/uL", 1.8, 7.7),
+			scenarios.Vital(2, "body_temperature", 38.3, "Cel"),
+			scenarios.Lab(3, "751-8", 0.8, "10*3/uL", 1.8, 7.7),
 		},
 	}
-	entries, findings := sc.play(t, e, cat)
+	entries, findings := play(t, sc, e, cat)
 	for _, f := range findings {
 		for _, id := range f.Evidence {
 			if id == entries[0].GetId() || id == entries[1].GetId() {

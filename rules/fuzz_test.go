@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/scenarios"
 	"github.com/medjournal/medjournal/journal"
 	"github.com/medjournal/medjournal/rules"
 )
@@ -41,7 +42,7 @@ func FuzzEvaluate(f *testing.F) {
 		for rest := data[4:]; len(rest) >= 4; rest = rest[4:] {
 			kind, pick, hours, raw := rest[0]%3, int(rest[1]), int(rest[2]), rest[3]
 			entry := &medjournalv1.Entry{Id: uuid.NewString(),
-				OccurredTime: timestamppb.New(storyStart.Add(hoursDuration(hours)))}
+				OccurredTime: timestamppb.New(scenarios.StoryStart.Add(hoursDuration(hours)))}
 			switch kind {
 			case 0:
 				entry.Kind = &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{
@@ -55,7 +56,7 @@ func FuzzEvaluate(f *testing.F) {
 				value := l.GetMinValue() + (l.GetMaxValue()-l.GetMinValue())*float64(raw)/255
 				entry.Kind = &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: l.GetCode(), Value: value, Unit: l.GetCanonicalUnit()}}
 			}
-			if err := journal.NormalizeEntry(cat, entry, "entry", storyStart.Add(1000*hoursDuration(1))); err != nil {
+			if err := journal.NormalizeEntry(cat, entry, "entry", scenarios.StoryStart.Add(1000*hoursDuration(1))); err != nil {
 				continue // the server would refuse it before the engine sees it
 			}
 			history = append(history, entry)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/medjournal/medjournal/catalog"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/scenarios"
 	"github.com/medjournal/medjournal/journal"
 	"github.com/medjournal/medjournal/rules"
 )
@@ -218,12 +219,12 @@ func newStory(t *testing.T, e *rules.Engine, cat *catalog.Catalog, profile *medj
 }
 
 // log normalizes l, appends it to the journal and returns its findings.
-func (s *story) log(t *testing.T, l logged) []rules.Finding {
+func (s *story) log(t *testing.T, l scenarios.Logged) []rules.Finding {
 	t.Helper()
-	entry := proto.Clone(l.entry).(*medjournalv1.Entry)
+	entry := proto.Clone(l.Entry).(*medjournalv1.Entry)
 	entry.Id = uuid.NewString()
-	entry.OccurredTime = timestamppb.New(storyStart.Add(time.Duration(l.hours * float64(time.Hour))))
-	if err := journal.NormalizeEntry(s.cat, entry, "entry", storyStart.Add(1000*time.Hour)); err != nil {
+	entry.OccurredTime = timestamppb.New(scenarios.StoryStart.Add(time.Duration(l.Hours * float64(time.Hour))))
+	if err := journal.NormalizeEntry(s.cat, entry, "entry", scenarios.StoryStart.Add(1000*time.Hour)); err != nil {
 		t.Fatalf("normalize: %v", err)
 	}
 	s.journal = append(s.journal, entry)
@@ -251,29 +252,29 @@ func (s *story) eval(t *testing.T, entry *medjournalv1.Entry) []rules.Finding {
 
 // everyEntry is one entry of every symptom (each severity), vital and lab (low, typical
 // and high values) in the catalog.
-func everyEntry(cat *catalog.Catalog) []logged {
-	var out []logged
+func everyEntry(cat *catalog.Catalog) []scenarios.Logged {
+	var out []scenarios.Logged
 	for _, s := range cat.Symptoms().GetSymptoms() {
-		for _, sev := range []medjournalv1.Severity{mild, moderate, severe, verySev} {
-			out = append(out, sym(0, s.GetCode(), sev))
+		for _, sev := range []medjournalv1.Severity{medjournalv1.Severity_SEVERITY_MILD, medjournalv1.Severity_SEVERITY_MODERATE, medjournalv1.Severity_SEVERITY_SEVERE, medjournalv1.Severity_SEVERITY_VERY_SEVERE} {
+			out = append(out, scenarios.Sym(0, s.GetCode(), sev))
 		}
 	}
 	for _, v := range cat.Vitals().GetVitals() {
 		for _, x := range []float64{v.GetMinValue(), (v.GetMinValue() + v.GetMaxValue()) / 2, v.GetMaxValue()} {
-			out = append(out, vital(0, v.GetCode(), x, v.GetCanonicalUnit()))
+			out = append(out, scenarios.Vital(0, v.GetCode(), x, v.GetCanonicalUnit()))
 		}
 	}
 	for _, l := range cat.LabTests().GetLabTests() {
 		plausible := func(x float64) float64 { return min(max(x, l.GetMinValue()), l.GetMaxValue()) }
 		for _, x := range []float64{l.GetMinValue(), l.GetTypicalLow() / 3, l.GetTypicalHigh(), l.GetTypicalHigh() * 7, l.GetMaxValue()} {
-			out = append(out, lab(0, l.GetCode(), plausible(x), l.GetCanonicalUnit()))
+			out = append(out, scenarios.Lab(0, l.GetCode(), plausible(x), l.GetCanonicalUnit()))
 		}
 		// The lab's own range given, including a degenerate one.
-		out = append(out, lab(0, l.GetCode(), plausible(l.GetTypicalHigh()*2), l.GetCanonicalUnit(), 0, 0))
+		out = append(out, scenarios.Lab(0, l.GetCode(), plausible(l.GetTypicalHigh()*2), l.GetCanonicalUnit(), 0, 0))
 	}
-	out = append(out, note(0, "feeling fine"))
+	out = append(out, scenarios.Note(0, "feeling fine"))
 	dose := &medjournalv1.Entry{Kind: &medjournalv1.Entry_Dose{Dose: &medjournalv1.Dose{MedicationId: uuid.NewString(), Amount: 1, Unit: "tablet", Status: medjournalv1.DoseStatus_DOSE_STATUS_TAKEN}}}
-	out = append(out, logged{0, dose})
+	out = append(out, scenarios.Logged{Hours: 0, Entry: dose})
 	return out
 }
 
@@ -310,9 +311,9 @@ func TestRulesNeverFail(t *testing.T) {
 		// logged out of order into the past.
 		s := newStory(t, e, cat, c.profile, c.drugs...)
 		for k, l := range all {
-			l.hours = float64(k) / 6
+			l.Hours = float64(k) / 6
 			if k%7 == 0 {
-				l.hours = -float64(k) / 6
+				l.Hours = -float64(k) / 6
 			}
 			s.log(t, l)
 		}
@@ -326,34 +327,34 @@ func TestUnrelatedEntriesDoNotRaise(t *testing.T) {
 	profile := &medjournalv1.Profile{BirthYear: 1950, SmokingStatus: medjournalv1.SmokingStatus_SMOKING_STATUS_CURRENT,
 		RiskFactors: []string{"history_of_vte", "cardiovascular_disease", "history_of_cancer"}}
 	s := newStory(t, e, cat, profile, "tofacitinib", "abrocitinib")
-	for _, l := range []logged{
-		sym(0, "chest_pain", verySev), sym(0, "face_drooping", severe), sym(0, "fever", severe),
-		sym(0, "shortness_of_breath", verySev), sym(0, "leg_swelling", severe), sym(0, "yellow_skin_or_eyes", severe),
-		sym(0, "abdominal_pain", verySev), sym(0, "hives", severe), sym(0, "night_sweats", severe), sym(0, "weight_loss", severe),
-		vital(0, "body_temperature", 39.5, "Cel"),
-		lab(-24, "751-8", 0.2, "10*3/uL"), lab(-1, "751-8", 0.3, "10*3/uL"), lab(0, "731-0", 0.2, "10*3/uL"),
-		lab(0, "718-7", 6.5, "g/dL"), lab(0, "777-3", 20, "10*3/uL"), lab(0, "1742-6", 900, "U/L"),
-		lab(0, "2157-6", 5000, "U/L"), lab(0, "2160-0", 5, "mg/dL"), lab(0, "98979-8", 20, "mL/min/{1.73_m2}"),
+	for _, l := range []scenarios.Logged{
+		scenarios.Sym(0, "chest_pain", medjournalv1.Severity_SEVERITY_VERY_SEVERE), scenarios.Sym(0, "face_drooping", medjournalv1.Severity_SEVERITY_SEVERE), scenarios.Sym(0, "fever", medjournalv1.Severity_SEVERITY_SEVERE),
+		scenarios.Sym(0, "shortness_of_breath", medjournalv1.Severity_SEVERITY_VERY_SEVERE), scenarios.Sym(0, "leg_swelling", medjournalv1.Severity_SEVERITY_SEVERE), scenarios.Sym(0, "yellow_skin_or_eyes", medjournalv1.Severity_SEVERITY_SEVERE),
+		scenarios.Sym(0, "abdominal_pain", medjournalv1.Severity_SEVERITY_VERY_SEVERE), scenarios.Sym(0, "hives", medjournalv1.Severity_SEVERITY_SEVERE), scenarios.Sym(0, "night_sweats", medjournalv1.Severity_SEVERITY_SEVERE), scenarios.Sym(0, "weight_loss", medjournalv1.Severity_SEVERITY_SEVERE),
+		scenarios.Vital(0, "body_temperature", 39.5, "Cel"),
+		scenarios.Lab(-24, "751-8", 0.2, "10*3/uL"), scenarios.Lab(-1, "751-8", 0.3, "10*3/uL"), scenarios.Lab(0, "731-0", 0.2, "10*3/uL"),
+		scenarios.Lab(0, "718-7", 6.5, "g/dL"), scenarios.Lab(0, "777-3", 20, "10*3/uL"), scenarios.Lab(0, "1742-6", 900, "U/L"),
+		scenarios.Lab(0, "2157-6", 5000, "U/L"), scenarios.Lab(0, "2160-0", 5, "mg/dL"), scenarios.Lab(0, "98979-8", 20, "mL/min/{1.73_m2}"),
 	} {
 		s.log(t, l)
 	}
-	for _, l := range []logged{
-		note(1, "slept badly"),
-		sym(1, "acne", severe),
-		sym(1, "joint_pain", verySev),
-		sym(1, "itching", moderate),
-		vital(1, "heart_rate", 72, "/min"),
-		vital(1, "body_weight", 70, "kg"),
-		vital(1, "body_temperature", 36.8, "Cel"),
-		lab(1, "2085-9", 60, "mg/dL"),   // HDL: no rule
-		lab(1, "13457-7", 130, "mg/dL"), // LDL: no rule
+	for _, l := range []scenarios.Logged{
+		scenarios.Note(1, "slept badly"),
+		scenarios.Sym(1, "acne", medjournalv1.Severity_SEVERITY_SEVERE),
+		scenarios.Sym(1, "joint_pain", medjournalv1.Severity_SEVERITY_VERY_SEVERE),
+		scenarios.Sym(1, "itching", medjournalv1.Severity_SEVERITY_MODERATE),
+		scenarios.Vital(1, "heart_rate", 72, "/min"),
+		scenarios.Vital(1, "body_weight", 70, "kg"),
+		scenarios.Vital(1, "body_temperature", 36.8, "Cel"),
+		scenarios.Lab(1, "2085-9", 60, "mg/dL"),   // HDL: no rule
+		scenarios.Lab(1, "13457-7", 130, "mg/dL"), // LDL: no rule
 	} {
 		if f := s.log(t, l); len(f) > 0 {
 			var ids []string
 			for _, x := range f {
 				ids = append(ids, x.Rule.GetId())
 			}
-			t.Errorf("unrelated entry %v raised %v", l.entry.GetKind(), ids)
+			t.Errorf("unrelated entry %v raised %v", l.Entry.GetKind(), ids)
 		}
 	}
 }
@@ -364,9 +365,9 @@ func TestEveryRuleHasAScenario(t *testing.T) {
 	e, cat := mustEngine(t)
 	fired := map[string]bool{}
 	escalated := map[string]bool{}
-	for _, sc := range scenarios {
-		s := newStory(t, e, cat, sc.profile, sc.drugs...)
-		for _, l := range sc.entries {
+	for _, sc := range scenarios.All {
+		s := newStory(t, e, cat, sc.Profile, sc.Drugs...)
+		for _, l := range sc.Entries {
 			for _, f := range s.log(t, l) {
 				fired[f.Rule.GetId()] = true
 				if f.Urgency > f.Rule.GetUrgency() {
@@ -390,12 +391,12 @@ func TestEveryRuleHasAScenario(t *testing.T) {
 func TestEscalatedAdviceFollowsUrgency(t *testing.T) {
 	e, cat := mustEngine(t)
 	s := newStory(t, e, cat, nil, "upadacitinib")
-	s.log(t, vital(0, "body_temperature", 38.6, "Cel"))
+	s.log(t, scenarios.Vital(0, "body_temperature", 38.6, "Cel"))
 	found := false
-	for _, f := range s.log(t, sym(1, "shortness_of_breath", mild)) {
+	for _, f := range s.log(t, scenarios.Sym(1, "shortness_of_breath", medjournalv1.Severity_SEVERITY_MILD)) {
 		if f.Rule.GetId() == "infection.fever" {
 			found = true
-			if f.Urgency != emergency || !strings.Contains(strings.ToLower(f.Rule.GetPatientAdvice()), "emergency") {
+			if f.Urgency != medjournalv1.Urgency_URGENCY_EMERGENCY || !strings.Contains(strings.ToLower(f.Rule.GetPatientAdvice()), "emergency") {
 				t.Errorf("fever + breathlessness: urgency %v advice %q", f.Urgency, f.Rule.GetPatientAdvice())
 			}
 		}
@@ -409,9 +410,9 @@ func TestEscalatedAdviceFollowsUrgency(t *testing.T) {
 func TestEvidenceJoins(t *testing.T) {
 	e, cat := mustEngine(t)
 	s := newStory(t, e, cat, nil, "baricitinib")
-	s.log(t, sym(0, "chest_pain", mild))
-	s.log(t, note(0.2, "resting"))
-	for _, f := range s.log(t, sym(0.5, "cold_sweat", moderate)) {
+	s.log(t, scenarios.Sym(0, "chest_pain", medjournalv1.Severity_SEVERITY_MILD))
+	s.log(t, scenarios.Note(0.2, "resting"))
+	for _, f := range s.log(t, scenarios.Sym(0.5, "cold_sweat", medjournalv1.Severity_SEVERITY_MODERATE)) {
 		if f.Rule.GetId() != "heart.chest_pain" {
 			continue
 		}
