@@ -14,14 +14,14 @@ import (
 // time, which the profile showed as the largest cost of a create.
 //
 // A stale context can never decide a flag: an evaluation from the cache carries the
-// context's version, and the writer uses its findings only if its own insert took the
+// context's version, and the write uses its findings only if its own insert took the
 // journal from exactly that version (preEvaluation.holdsAt); otherwise it evaluates again
-// in its transaction. The cache is kept current so that this is rare: a context is read
-// in one snapshot with its version, extended only after a commit, with the entry that
-// commit wrote, and only if it was current before that commit; anything else (an edit, a
-// delete) drops it (Service.journalChanged). A medication or profile change, which moves
-// the version without the service seeing it, is found by the next create's version check,
-// which then drops the context too (committed).
+// in its transaction. The cache is invalidated in one place, by that same version
+// (committed): a context is read in one snapshot with its version and extended only by a
+// commit that took the journal from its version to the next, with the entry that commit
+// wrote. Any other change (an edit, a delete, a medication, the profile) moves the version
+// without extending the context, so the next create finds the context behind, evaluates in
+// its write, and drops it. No write has to remember to clear the cache.
 //
 // A commit only notes its entry against the patient (committed); the next lookup of the
 // patient's context adds the entries noted (current). Adding one copies the context's

@@ -143,7 +143,6 @@ func (s *Service) changeEntry(ctx context.Context, w *write, patientID string, e
 	if err := w.UpdateEntry(ctx, e); err != nil {
 		return err
 	}
-	s.journalChanged(w, patientID)
 	if err := s.withdrawEvidence(ctx, w, patientID, e.Id); err != nil {
 		return err
 	}
@@ -161,7 +160,6 @@ func (s *Service) removeEntry(ctx context.Context, w *write, patientID, id strin
 	if err := w.DeleteEntry(ctx, id); err != nil {
 		return err
 	}
-	s.journalChanged(w, patientID)
 	return s.withdrawEvidence(ctx, w, patientID, id)
 }
 

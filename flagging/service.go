@@ -90,11 +90,3 @@ func (s *Service) writeJournal(ctx context.Context, repeatable bool, fn func(w *
 	s.events.Publish(changes)
 	return nil
 }
-
-// journalChanged drops the patient's cached journal once w commits: an edit, a delete or
-// anything else but a new entry, which the cache cannot follow (ruleContextCache).
-func (s *Service) journalChanged(w *write, patientID string) {
-	if s.cache != nil {
-		w.AfterCommit(func() { s.cache.forget(patientID) })
-	}
-}

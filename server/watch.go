@@ -17,9 +17,10 @@ import (
 // cut-off client reconnects and gets the open flags again.
 const watchBuffer = 4096
 
-// watchers fans flag changes out to the clinicians watching them. The store announces
-// changes after commit on the writer's goroutine, so publishing never blocks: a watcher
-// that cannot keep up is dropped, never the writer slowed.
+// watchers fans flag changes out to the clinicians watching them. The workflow announces
+// changes once they are committed (flagging.Events), on the writing request's goroutine,
+// so publishing never blocks: a watcher that cannot keep up is dropped, never a write
+// slowed.
 type watchers struct {
 	mu   sync.Mutex
 	subs map[*watcher]struct{}

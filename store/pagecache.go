@@ -38,6 +38,9 @@ func newFirstPageCache() *firstPageCache {
 
 // get returns a copy of the cached page list if it was read at version v with limit.
 func (c *firstPageCache) get(patientID string, v storage.JournalVersion, limit int) ([]*medjournalv1.Entry, bool) {
+	if c == nil {
+		return nil, false // the cache is off
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.byPatient[patientID]
@@ -48,6 +51,9 @@ func (c *firstPageCache) get(patientID string, v storage.JournalVersion, limit i
 }
 
 func (c *firstPageCache) put(patientID string, v storage.JournalVersion, limit int, entries []*medjournalv1.Entry) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.byPatient) >= maxCachedPages {
