@@ -87,7 +87,7 @@ func CSV(j *Journal, w io.Writer) error {
 	if j == nil {
 		return errors.New("csv: no journal")
 	}
-	ix := newJournalIndex(j)
+	ix := newLookups(j)
 	rw := newCSVRecordWriter(w)
 	if err := rw.write(csvColumnNames[:]); err != nil {
 		return fmt.Errorf("csv: %w", err)
@@ -103,7 +103,7 @@ func CSV(j *Journal, w io.Writer) error {
 }
 
 // csvRecord fills record with the cells of one entry, indexed by csvColumn.
-func csvRecord(ix *journalIndex, e *medjournalv1.Entry, record []string) {
+func csvRecord(ix *lookups, e *medjournalv1.Entry, record []string) {
 	for i := range record {
 		record[i] = ""
 	}

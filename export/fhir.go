@@ -61,10 +61,10 @@ func FHIR(j *Journal) ([]byte, error) {
 		return nil, errors.New("fhir: journal has no patient")
 	}
 	b := &fhirBuilder{
-		journalIndex: newJournalIndex(j),
-		usedIDs:      make(map[string]bool),
-		statements:   make(map[string]medicationResource),
-		entryURLs:    make(map[string]string),
+		lookups:    newLookups(j),
+		usedIDs:    make(map[string]bool),
+		statements: make(map[string]medicationResource),
+		entryURLs:  make(map[string]string),
 	}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("fhir: %w", err)
@@ -83,7 +83,7 @@ var fhirIDNamespace = uuid.MustParse("7f647543-f2af-4fe3-bb6b-ddc210340a2c")
 // fhirBuilder accumulates the Bundle. Resources are added in Bundle order: the patient and
 // medications before the entries that refer to them, the entries before the flags.
 type fhirBuilder struct {
-	*journalIndex
+	*lookups
 	bundle fhirBundle
 
 	usedIDs    map[string]bool

@@ -10,17 +10,17 @@ import (
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 )
 
-// journalIndex is what the FHIR and CSV exports look up while they walk a journal: the
+// lookups are what the FHIR and CSV exports look up while they walk a journal: the
 // patient's time zone, medications by id, and the catalog's names for codes. Both
 // formats read an entry through it, so they cannot name the same entry differently.
-type journalIndex struct {
+type lookups struct {
 	j           *Journal
 	loc         *time.Location
 	medications map[string]*medjournalv1.Medication
 }
 
-func newJournalIndex(j *Journal) *journalIndex {
-	ix := &journalIndex{j: j, loc: j.Location, medications: make(map[string]*medjournalv1.Medication, len(j.Medications))}
+func newLookups(j *Journal) *lookups {
+	ix := &lookups{j: j, loc: j.Location, medications: make(map[string]*medjournalv1.Medication, len(j.Medications))}
 	if ix.loc == nil {
 		ix.loc = time.UTC
 	}
@@ -35,7 +35,7 @@ func newJournalIndex(j *Journal) *journalIndex {
 // entriesOldestFirst returns the entries by occurred_time, ties broken by id, so the
 // order never depends on how the caller happened to sort them. The journal's slice is
 // left alone.
-func (ix *journalIndex) entriesOldestFirst() []*medjournalv1.Entry {
+func (ix *lookups) entriesOldestFirst() []*medjournalv1.Entry {
 	entries := slices.Clone(ix.j.Entries)
 	slices.SortStableFunc(entries, func(a, b *medjournalv1.Entry) int {
 		return cmp.Or(
@@ -46,18 +46,18 @@ func (ix *journalIndex) entriesOldestFirst() []*medjournalv1.Entry {
 	return entries
 }
 
-func (ix *journalIndex) occurred(e *medjournalv1.Entry) time.Time {
+func (ix *lookups) occurred(e *medjournalv1.Entry) time.Time {
 	return e.GetOccurredTime().AsTime()
 }
 
 // local returns ts in the patient's time zone.
-func (ix *journalIndex) local(ts *timestamppb.Timestamp) time.Time {
+func (ix *lookups) local(ts *timestamppb.Timestamp) time.Time {
 	return ts.AsTime().In(ix.loc)
 }
 
 // medicationName is what the patient calls a medication, else the catalog's name for its
 // drug code, else the code.
-func (ix *journalIndex) medicationName(m *medjournalv1.Medication) string {
+func (ix *lookups) medicationName(m *medjournalv1.Medication) string {
 	if m.GetDisplayName() != "" {
 		return m.GetDisplayName()
 	}
@@ -70,28 +70,28 @@ func (ix *journalIndex) medicationName(m *medjournalv1.Medication) string {
 // The catalog lookups tolerate a journal without a catalog: the export then names
 // things by their codes.
 
-func (ix *journalIndex) drug(code string) (*medjournalv1.Drug, bool) {
+func (ix *lookups) drug(code string) (*medjournalv1.Drug, bool) {
 	if ix.j.Catalog == nil || code == "" {
 		return nil, false
 	}
 	return ix.j.Catalog.Drug(code)
 }
 
-func (ix *journalIndex) symptom(code string) (*medjournalv1.SymptomType, bool) {
+func (ix *lookups) symptom(code string) (*medjournalv1.SymptomType, bool) {
 	if ix.j.Catalog == nil {
 		return nil, false
 	}
 	return ix.j.Catalog.Symptom(code)
 }
 
-func (ix *journalIndex) vital(code string) (*medjournalv1.VitalType, bool) {
+func (ix *lookups) vital(code string) (*medjournalv1.VitalType, bool) {
 	if ix.j.Catalog == nil {
 		return nil, false
 	}
 	return ix.j.Catalog.Vital(code)
 }
 
-func (ix *journalIndex) labTest(code string) (*medjournalv1.LabTest, bool) {
+func (ix *lookups) labTest(code string) (*medjournalv1.LabTest, bool) {
 	if ix.j.Catalog == nil {
 		return nil, false
 	}
@@ -101,7 +101,7 @@ func (ix *journalIndex) labTest(code string) (*medjournalv1.LabTest, bool) {
 // entryDisplay names what an entry records: the catalog's name of the symptom, vital
 // sign or lab test, or the medication's name for a dose. It falls back to the code, and
 // is empty for a note.
-func (ix *journalIndex) entryDisplay(e *medjournalv1.Entry) string {
+func (ix *lookups) entryDisplay(e *medjournalv1.Entry) string {
 	switch {
 	case e.GetDose() != nil:
 		if m, ok := ix.medications[e.GetDose().GetMedicationId()]; ok {

@@ -31,7 +31,7 @@ type patientContext struct {
 	meds     []*medjournalv1.Medication
 	patient  *medjournalv1.Account
 	// index is the evaluator's preparation of entries and labs (Evaluator.Index), or nil.
-	index *rules.Journal
+	index *rules.Prepared
 }
 
 // covers says whether pc holds everything r asks for. A trigger needs its own horizon,
@@ -189,7 +189,7 @@ func (s *Service) indexContext(pc *patientContext) {
 // Recent holds.
 func (pc *patientContext) input(trigger *medjournalv1.Entry, window, labLookback time.Duration, withLabs bool) rules.Input {
 	at := trigger.GetOccurredTime().AsTime()
-	in := rules.Input{Trigger: trigger, Medications: pc.meds, Patient: pc.patient, Journal: pc.index}
+	in := rules.Input{Trigger: trigger, Medications: pc.meds, Patient: pc.patient, Prepared: pc.index}
 	if recent := between(pc.entries, millis(at.Add(-window)), millis(at.Add(window))); len(recent) > 0 {
 		in.Recent = recent
 	}

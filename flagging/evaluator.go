@@ -28,7 +28,7 @@ type Evaluator struct {
 	// Index, when set, prepares a patient's journal as it is read: live entries other
 	// than notes, and lab results, each sorted by occurred time (ms), then id. Every
 	// rules.Input cut from that journal carries it.
-	Index func(entries, labs []*medjournalv1.Entry, patient *medjournalv1.Account) *rules.Journal
+	Index func(entries, labs []*medjournalv1.Entry, patient *medjournalv1.Account) *rules.Prepared
 }
 
 // RuleEvaluator evaluates with the rule engine.
@@ -40,7 +40,7 @@ func RuleEvaluator(engine *rules.Engine) *Evaluator {
 		MayMatch:    engine.MayMatch,
 		Horizon:     engine.Horizon,
 		ReadsLabs:   engine.ReadsLabs,
-		Index:       engine.NewJournal,
+		Index:       engine.Prepare,
 	}
 }
 

@@ -39,7 +39,7 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // BenchmarkEvaluateBusyJournal evaluates triggers in a journal of 600 entries over eight
 // days: a patient whose watch logs a heart rate every half hour, or a load-test patient.
-// From Recent and LabHistory each evaluation prepares the entries itself; from a Journal
+// From Recent and LabHistory each evaluation prepares the entries itself; from a Prepared journal
 // they were prepared when the store read them, as for a patient whose journal is cached.
 func BenchmarkEvaluateBusyJournal(b *testing.B) {
 	e, cat := mustEngine(b)
@@ -51,9 +51,9 @@ func BenchmarkEvaluateBusyJournal(b *testing.B) {
 	for _, prepared := range []bool{false, true} {
 		b.Run(map[bool]string{false: "recent", true: "journal"}[prepared], func(b *testing.B) {
 			for i, in := range inputs {
-				in.Journal = nil
+				in.Prepared = nil
 				if prepared {
-					in.Journal = e.NewJournal(in.Recent, in.LabHistory, in.Patient)
+					in.Prepared = e.Prepare(in.Recent, in.LabHistory, in.Patient)
 				}
 				inputs[i] = in
 			}

@@ -22,11 +22,11 @@ import (
 // time order, where each window is one binary search away, rather than sorting them.
 // The entries and the lab history are prepared on first use (nearby, labHistory): a
 // trigger that no rule's condition matches on its own values needs neither. From a
-// Journal, both are slices of what it prepared when the store read the journal.
+// Prepared journal, both are slices of what it prepared when the store read the journal.
 type view struct {
 	e       *Engine
 	in      Input
-	journal *Journal // in.Journal, when the engine can read it (usableFor); else nil
+	journal *Prepared // in.Prepared, when the engine can read it (usableFor); else nil
 	horizon time.Duration
 	at      time.Time
 	atNs    int64 // at in Unix nanoseconds, as nearEntry.at
@@ -42,7 +42,7 @@ type view struct {
 }
 
 // nearEntry is a recent entry with what the summaries and the evidence read of it, taken
-// out once when the view is prepared, or once for every view when a Journal is: its time,
+// out once when the view is prepared, or once for every view when a Prepared journal is: its time,
 // its kind, code and value, and for symptoms and doses (the kinds counted by day) its
 // local day. A busy window is walked several times per evaluation (summaries, evidence);
 // reading these from one record, not through each entry's nested messages again, keeps
@@ -103,8 +103,8 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 	at := in.Trigger.GetOccurredTime().AsTime()
 	loc := e.patientLocation(in.Patient)
 	v := &view{e: e, in: in, horizon: horizon, at: at, atNs: unixNanos(in.Trigger.GetOccurredTime()), loc: loc, local: at.In(loc)}
-	if in.Journal.usableFor(e, in) {
-		v.journal = in.Journal
+	if in.Prepared.usableFor(e, in) {
+		v.journal = in.Prepared
 	}
 	v.today = dayOf(v.local)
 	return v
@@ -113,7 +113,7 @@ func (e *Engine) newView(in Input, horizon time.Duration) *view {
 // nearby are the journal's entries within the horizon, oldest first, with the local day
 // of each symptom and dose. The trigger is among them if the journal holds it already;
 // else triggerApart is set and the summaries add it themselves (summarizeJournal), since
-// a slice of a Journal is shared and cannot take it in.
+// a slice of a Prepared journal is shared and cannot take it in.
 func (v *view) nearby() []*nearEntry {
 	if v.nearReady {
 		return v.near

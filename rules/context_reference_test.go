@@ -170,14 +170,14 @@ func TestViewContextMatchesReference(t *testing.T) {
 				t.Fatalf("case %d, window %v among %v:\n together  %v\n reference %v", i, w, some, got, want)
 			}
 		}
-		// The same from a prepared Journal, holding the trigger or not, with the lists in
+		// The same from a Prepared journal, holding the trigger or not, with the lists in
 		// the store's order (results at one time then fall by id, in the reference too).
 		sorted := in
 		sorted.Recent, sorted.LabHistory = byStoreOrder(in.Recent), byStoreOrder(in.LabHistory)
 		others := slices.DeleteFunc(slices.Clone(sorted.Recent), func(x *medjournalv1.Entry) bool { return x == in.Trigger })
-		for _, j := range []*Journal{e.NewJournal(sorted.Recent, sorted.LabHistory, in.Patient), e.NewJournal(others, sorted.LabHistory, in.Patient)} {
+		for _, j := range []*Prepared{e.Prepare(sorted.Recent, sorted.LabHistory, in.Patient), e.Prepare(others, sorted.LabHistory, in.Patient)} {
 			withJournal := sorted
-			withJournal.Journal = j
+			withJournal.Prepared = j
 			for _, w := range windows {
 				want := e.referenceContext(sorted, w)
 				if got := e.buildContexts(e.newView(withJournal, slices.Max(windows)), []time.Duration{w})[w]; !proto.Equal(got, want) {

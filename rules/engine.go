@@ -35,10 +35,10 @@ type Input struct {
 	LabHistory  []*medjournalv1.Entry // live lab results within LabLookback before the trigger
 	Medications []*medjournalv1.Medication
 	Patient     *medjournalv1.Account
-	// Journal, when set, is the journal Recent and LabHistory were cut from, prepared
-	// (NewJournal) and held at least as far either side. The engine reads it instead of
+	// Prepared, when set, is the journal Recent and LabHistory were cut from, prepared
+	// (Prepare) and held at least as far either side. The engine reads it instead of
 	// them when it built it for the patient's time zone; otherwise it reads them.
-	Journal *Journal
+	Prepared *Prepared
 }
 
 // Finding is one rule that matched.

@@ -13,7 +13,7 @@ import (
 )
 
 // TestJournalEvaluatesAsRecent: for random journals around random triggers, evaluating
-// every rule from a prepared Journal finds exactly what evaluating from Recent and
+// every rule from a Prepared journal finds exactly what evaluating from Recent and
 // LabHistory finds (rules, urgencies, advice, evidence in order), whether the journal
 // already holds the trigger or not, and whether it was prepared at once or extended entry
 // by entry in any order, as the store's cache extends it.
@@ -29,14 +29,14 @@ func TestJournalEvaluatesAsRecent(t *testing.T) {
 		if trigger.GetLab() != nil {
 			withTriggerLab = rules.StoreOrdered(append(slices.Clone(in.LabHistory), trigger))
 		}
-		journals := map[string]*rules.Journal{
-			"holding the trigger":     e.NewJournal(in.Recent, withTriggerLab, in.Patient),
-			"not holding the trigger": e.NewJournal(others, in.LabHistory, in.Patient),
+		journals := map[string]*rules.Prepared{
+			"holding the trigger":     e.Prepare(in.Recent, withTriggerLab, in.Patient),
+			"not holding the trigger": e.Prepare(others, in.LabHistory, in.Patient),
 			"extended entry by entry": extendedJournal(e, rng, in.Patient, in.Recent, in.LabHistory),
 		}
 		for name, j := range journals {
 			got := evaluateEveryRule(t, e, rules.Input{Trigger: trigger, Recent: in.Recent, LabHistory: in.LabHistory,
-				Medications: in.Medications, Patient: in.Patient, Journal: j})
+				Medications: in.Medications, Patient: in.Patient, Prepared: j})
 			if d := diffFindings(got, want); d != "" {
 				t.Fatalf("case %d, journal %s: %s", i, name, d)
 			}
@@ -44,7 +44,7 @@ func TestJournalEvaluatesAsRecent(t *testing.T) {
 	}
 }
 
-// A Journal prepared in another time zone than the patient's is not read: its days are
+// A journal prepared in another time zone than the patient's is not read: its days are
 // not the patient's. The engine reads Recent instead, so a stale journal can only cost
 // time, never a finding.
 func TestJournalOfAnotherZoneIsNotRead(t *testing.T) {
@@ -56,8 +56,8 @@ func TestJournalOfAnotherZoneIsNotRead(t *testing.T) {
 		// A journal of the right entries in another zone, and one of no entries at all:
 		// if either were read, findings that need the journal would change.
 		elsewhere := &medjournalv1.Account{TimeZone: "Pacific/Kiritimati"}
-		for _, j := range []*rules.Journal{e.NewJournal(in.Recent, in.LabHistory, elsewhere), e.NewJournal(nil, nil, elsewhere)} {
-			in.Journal = j
+		for _, j := range []*rules.Prepared{e.Prepare(in.Recent, in.LabHistory, elsewhere), e.Prepare(nil, nil, elsewhere)} {
+			in.Prepared = j
 			if d := diffFindings(evaluateEveryRule(t, e, in), want); d != "" {
 				t.Fatalf("case %d: %s", i, d)
 			}
@@ -65,10 +65,10 @@ func TestJournalOfAnotherZoneIsNotRead(t *testing.T) {
 	}
 }
 
-// extendedJournal is a Journal of recent and labs built from nothing by With, one entry at
+// extendedJournal is a Prepared journal of recent and labs built from nothing by With, one entry at
 // a time in random order: each entry to the entries, the lab history or both, as the
 // store's cache decides.
-func extendedJournal(e *rules.Engine, rng *rand.Rand, patient *medjournalv1.Account, recent, labs []*medjournalv1.Entry) *rules.Journal {
+func extendedJournal(e *rules.Engine, rng *rand.Rand, patient *medjournalv1.Account, recent, labs []*medjournalv1.Entry) *rules.Prepared {
 	type item struct {
 		entry          *medjournalv1.Entry
 		asEntry, asLab bool
@@ -83,7 +83,7 @@ func extendedJournal(e *rules.Engine, rng *rand.Rand, patient *medjournalv1.Acco
 		}
 	}
 	rng.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
-	j := e.NewJournal(nil, nil, patient)
+	j := e.Prepare(nil, nil, patient)
 	for _, it := range items {
 		j = j.With(it.entry, it.asEntry, it.asLab)
 	}

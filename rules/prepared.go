@@ -8,17 +8,16 @@ import (
 	"time"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
-	"github.com/medjournal/medjournal/internal/sharedlist"
 )
 
-// Journal is a patient's journal prepared for evaluating many triggers against it: every
+// Prepared is a patient's journal prepared for evaluating many triggers against it: every
 // entry taken apart once (time, kind, code, value, local day) and the lab results grouped
 // by analyte. Evaluating from Input.Recent and Input.LabHistory does both again for every
 // trigger, over every entry of its window, and a busy journal's hundreds of entries made
-// that the larger part of evaluating a fever or a lab result. The store builds a Journal
-// when it reads a patient's journal and extends it with each entry it adds; a Journal
-// never changes, and With makes a new one that shares its arrays.
-type Journal struct {
+// that the larger part of evaluating a fever or a lab result. The workflow (flagging) prepares
+// a patient's journal when it reads it and extends it with each entry it adds; a Prepared
+// never changes, and With makes a new one.
+type Prepared struct {
 	e    *Engine
 	zone string // the patient's time zone, in which the entries' days were taken
 	loc  *time.Location
@@ -27,20 +26,20 @@ type Journal struct {
 	// one, because an entry logged out of time order copies the list, and a list of
 	// the records themselves is nine times the size: that copy was a quarter of all the
 	// server allocated in the load test, whose entries fall anywhere in five days.
-	entries sharedlist.List[*nearEntry]
+	entries []*nearEntry
 	labs    []analyteList // by analyte name
 }
 
 // analyteList is one analyte's results, by time, then id.
 type analyteList struct {
 	analyte string
-	results sharedlist.List[labResult]
+	results []labResult
 }
 
-// NewJournal prepares a patient's journal: entries (notes are left out) and lab results,
+// Prepare prepares a patient's journal: entries (notes are left out) and lab results,
 // as the store reads them. The lists need not be sorted.
-func (e *Engine) NewJournal(entries, labs []*medjournalv1.Entry, patient *medjournalv1.Account) *Journal {
-	j := &Journal{e: e, zone: patient.GetTimeZone(), loc: e.patientLocation(patient)}
+func (e *Engine) Prepare(entries, labs []*medjournalv1.Entry, patient *medjournalv1.Account) *Prepared {
+	j := &Prepared{e: e, zone: patient.GetTimeZone(), loc: e.patientLocation(patient)}
 	prepared := make([]nearEntry, 0, len(entries))
 	for _, entry := range entries {
 		if entry.GetNote() == nil {
@@ -49,7 +48,7 @@ func (e *Engine) NewJournal(entries, labs []*medjournalv1.Entry, patient *medjou
 	}
 	near := pointers(prepared)
 	slices.SortStableFunc(near, compareTimed)
-	j.entries = sharedlist.Of(near)
+	j.entries = near
 	byAnalyte := map[string][]labResult{}
 	for _, lab := range labs {
 		if a := e.analyte(lab.GetLab().GetCode()); a != "" {
@@ -58,19 +57,19 @@ func (e *Engine) NewJournal(entries, labs []*medjournalv1.Entry, patient *medjou
 	}
 	for a, results := range byAnalyte {
 		slices.SortStableFunc(results, compareTimed)
-		j.labs = append(j.labs, analyteList{analyte: a, results: sharedlist.Of(results)})
+		j.labs = append(j.labs, analyteList{analyte: a, results: results})
 	}
 	slices.SortFunc(j.labs, func(x, y analyteList) int { return strings.Compare(x.analyte, y.analyte) })
 	return j
 }
 
 // With is the journal with entry added to its entries, to its lab history, or to both.
-func (j *Journal) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Journal {
+func (j *Prepared) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Prepared {
 	next := *j
 	at := unixNanos(entry.GetOccurredTime())
 	if asEntry && entry.GetNote() == nil {
 		n := j.e.prepareEntry(entry, at, j.loc)
-		next.entries = j.entries.With(&n, compareTimed)
+		next.entries = inserted(j.entries, &n)
 	}
 	if !asLab {
 		return &next
@@ -84,19 +83,19 @@ func (j *Journal) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Journal 
 	if !found {
 		next.labs = slices.Insert(next.labs, i, analyteList{analyte: a})
 	}
-	next.labs[i].results = next.labs[i].results.With(newLabResult(entry), compareTimed)
+	next.labs[i].results = inserted(next.labs[i].results, newLabResult(entry))
 	return &next
 }
 
 // usableFor says whether the engine can read in's journal from j: j is the engine's own,
 // and its days are the patient's.
-func (j *Journal) usableFor(e *Engine, in Input) bool {
+func (j *Prepared) usableFor(e *Engine, in Input) bool {
 	return j != nil && j.e == e && j.zone == in.Patient.GetTimeZone()
 }
 
 // between are the journal's entries from from to to (Unix nanoseconds), oldest first.
-func (j *Journal) between(from, to int64) []*nearEntry {
-	return span(j.entries.Items(), from, to)
+func (j *Prepared) between(from, to int64) []*nearEntry {
+	return span(j.entries, from, to)
 }
 
 // span is the part of list, sorted by time, from from to to (Unix nanoseconds), with no
@@ -110,7 +109,7 @@ func span[T timedEntry](list []T, from, to int64) []T {
 // labsAt is labsByAnalyte read from the journal: each analyte's results within
 // LabLookback up to at, where the store cuts LabHistory (in whole milliseconds), with a
 // lab trigger added after them unless it is among them.
-func (j *Journal) labsAt(trigger *medjournalv1.Entry, at int64) []analyteResults {
+func (j *Prepared) labsAt(trigger *medjournalv1.Entry, at int64) []analyteResults {
 	from := time.Unix(0, at-int64(LabLookback)).UnixMilli() * int64(time.Millisecond)
 	triggerAnalyte := ""
 	if lab := trigger.GetLab(); lab != nil {
@@ -126,7 +125,7 @@ func (j *Journal) labsAt(trigger *medjournalv1.Entry, at int64) []analyteResults
 	}
 	triggerAdded := triggerAnalyte == ""
 	for _, l := range j.labs {
-		results := span(l.results.Items(), from, at)
+		results := span(l.results, from, at)
 		if l.analyte == triggerAnalyte {
 			results, triggerAdded = addTrigger(results), true
 		}
@@ -148,4 +147,14 @@ func newLabResult(lab *medjournalv1.Entry) labResult {
 // (time in milliseconds, then id) take when sorted by time alone, stably.
 func compareTimed[T timedEntry](a, b T) int {
 	return cmp.Or(cmp.Compare(a.time(), b.time()), strings.Compare(a.source().GetId(), b.source().GetId()))
+}
+
+// inserted is list with x in its place by compareTimed, in a new array: a Prepared journal
+// is read by evaluations in flight, which must never see it change.
+func inserted[T timedEntry](list []T, x T) []T {
+	i, _ := slices.BinarySearchFunc(list, x, compareTimed)
+	out := make([]T, 0, len(list)+1)
+	out = append(out, list[:i]...)
+	out = append(out, x)
+	return append(out, list[i:]...)
 }
