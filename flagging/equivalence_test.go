@@ -59,7 +59,7 @@ type side struct {
 
 func openSide(t *testing.T, name string, engine *rules.Engine, clk *clock, caches bool) *side {
 	t.Helper()
-	opts := []store.Option{store.WithClock(clk.Now)}
+	opts := []store.Option{store.WithClock(clk.Now), store.WithCacheChecks()}
 	if !caches {
 		opts = append(opts, store.WithoutPageCache())
 	}

@@ -31,7 +31,7 @@ func codecTestPage(n int, token string) *medjournalv1.ListEntriesResponse {
 // without a next-page token, the codec's document is valid JSON that reads back as the
 // same message, and parses to the same JSON value as protojson's own encoding.
 func TestJSONCodecWritesWhatProtojsonWrites(t *testing.T) {
-	c := &jsonCodec{name: "json", entries: newEntryEncodingCache(marshalEntryJSON)}
+	c := &jsonCodec{name: "json", entries: newEntryEncodingCache(marshalEntryJSON, Config{})}
 	for _, page := range []*medjournalv1.ListEntriesResponse{
 		codecTestPage(0, ""), codecTestPage(0, "tok"), codecTestPage(1, ""), codecTestPage(3, "a+b/c=="), codecTestPage(50, "next"),
 	} {
@@ -93,7 +93,7 @@ func TestCodecsKnowEveryPageField(t *testing.T) {
 // TestEntryEncodingCacheForgetsDroppedEntries: an entry's encoding lives only as long as
 // the entry object, so the cache cannot grow past what the store keeps.
 func TestEntryEncodingCacheForgetsDroppedEntries(t *testing.T) {
-	c := newEntryEncodingCache(marshalEntryJSON)
+	c := newEntryEncodingCache(marshalEntryJSON, Config{})
 	codec := &jsonCodec{name: "json", entries: c}
 	if _, err := codec.Marshal(codecTestPage(20, "")); err != nil {
 		t.Fatal(err)

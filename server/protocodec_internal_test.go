@@ -13,7 +13,7 @@ import (
 // without a next-page token, the codec writes the bytes proto.Marshal writes for the whole
 // message, the first time and from its cache.
 func TestProtoCodecWritesWhatProtoMarshalWrites(t *testing.T) {
-	c := &protoCodec{entries: newEntryEncodingCache(marshalEntry)}
+	c := &protoCodec{entries: newEntryEncodingCache(marshalEntry, Config{})}
 	for _, page := range []*medjournalv1.ListEntriesResponse{
 		codecTestPage(0, ""), codecTestPage(0, "tok"), codecTestPage(1, ""), codecTestPage(3, "a+b/c=="), codecTestPage(50, "next"),
 	} {

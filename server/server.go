@@ -49,6 +49,13 @@ type Config struct {
 	// PublicURL is where browsers reach this server, for share links
 	// (e.g. https://journal.example.org); default http://localhost:8080.
 	PublicURL string
+	// NoEncodingCache encodes every answered entry afresh instead of reusing the encoding
+	// of the same entry object (a cached first page's). The answers are the same.
+	NoEncodingCache bool
+	// CheckCaches verifies every cached encoding against its entry when it is reused and
+	// fails the request if they differ: for tests, to catch a handler that changes an
+	// entry other requests share.
+	CheckCaches bool
 }
 
 func (c *Config) setDefaults() {
@@ -122,8 +129,8 @@ func New(st Storage, flags *flagging.Service, cat *catalog.Catalog, engine *rule
 		signInByAddress: newFailureThrottle(addressFailureLimit, failureWindow),
 		engine:          engine,
 		sessions:        newSessionCache(),
-		entryJSON:       newEntryEncodingCache(marshalEntryJSON),
-		entryProto:      newEntryEncodingCache(marshalEntry),
+		entryJSON:       newEntryEncodingCache(marshalEntryJSON, cfg),
+		entryProto:      newEntryEncodingCache(marshalEntry, cfg),
 		validator:       v,
 		cfg:             cfg,
 		store:           st,

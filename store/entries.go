@@ -77,7 +77,11 @@ func (s *Store) newestPage(ctx context.Context, patientID string, limit int, que
 	// A hit needs only the version: one statement, which SQLite reads from one committed
 	// snapshot by itself, without the cost of a transaction around it.
 	if v, err := s.journalVersionNow(ctx, patientID); err == nil {
-		if page, ok := s.firstPages.get(patientID, v, limit); ok {
+		page, ok, err := s.firstPages.get(patientID, v, limit)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			return page, nil
 		}
 	}

@@ -55,6 +55,16 @@ func WithoutPageCache() Option {
 	return func(s *Store) { s.firstPages = nil }
 }
 
+// WithCacheChecks makes every cached page verify, when it is served again, that nobody
+// changed its shared entries since; a read that finds one changed fails. For tests.
+func WithCacheChecks() Option {
+	return func(s *Store) {
+		if s.firstPages != nil {
+			s.firstPages.check = true
+		}
+	}
+}
+
 // Open opens (creating it if needed) the database file at path and migrates it to the
 // schema this binary knows. It refuses a database written by a newer binary.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {

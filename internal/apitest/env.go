@@ -75,14 +75,16 @@ func Start(t testing.TB, change ...func(*server.Config)) *Env {
 	if err != nil {
 		t.Fatalf("load rules: %v", err)
 	}
-	st, err := store.Open(context.Background(), dbPath, store.WithClock(clock.Now))
+	st, err := store.Open(context.Background(), dbPath, store.WithClock(clock.Now), store.WithCacheChecks())
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	cfg := server.Config{
-		Now:    clock.Now,
-		Hasher: FastHasher(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// Every API test checks that no handler changes an entry other requests share.
+		CheckCaches: true,
+		Now:         clock.Now,
+		Hasher:      FastHasher(),
+		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	// The listener comes first, so share links carry this server's real address.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
