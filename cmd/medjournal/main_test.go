@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -218,5 +219,57 @@ func TestAuditVerifyCommand(t *testing.T) {
 	e, _, _ = testEnv("", nil)
 	if err := run(context.Background(), e, []string{"audit", "verify", "--db", db}); err == nil || !strings.Contains(err.Error(), "event 2") {
 		t.Fatalf("verify of a tampered trail: %v, want it to name event 2", err)
+	}
+}
+
+// TestServeWithCachesOff: MEDJOURNAL_CACHES=false (or --caches=false) serves with every
+// in-memory cache off, and a fever is flagged and listed as with them on.
+func TestServeWithCachesOff(t *testing.T) {
+	flagged := map[string]int{}
+	for _, caches := range []string{"true", "false"} {
+		e, _, _ := testEnv("", map[string]string{"MEDJOURNAL_CACHES": caches, "MEDJOURNAL_WRITE_RATE": "0",
+			"MEDJOURNAL_DB": filepath.Join(t.TempDir(), "caches-"+caches+".db")})
+		addr, stop := startServe(t, e, "--addr", "127.0.0.1:0")
+		call := func(method, token, body string) map[string]any {
+			t.Helper()
+			req, err := http.NewRequest("POST", "http://"+addr+"/medjournal.v1."+method, strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: status %d, %v, %v", method, resp.StatusCode, out, err)
+			}
+			return out
+		}
+		signUp := call("AccountService/SignUp", "", `{"email":"ada@example.com","password":"correct horse battery","displayName":"Ada","timeZone":"Europe/Berlin"}`)
+		token := signUp["session"].(map[string]any)["token"].(string)
+		call("JournalService/CreateMedication", token, `{"medication":{"drugCode":"tofacitinib","startDate":"2025-01-01"}}`)
+		at := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+		call("JournalService/CreateEntry", token, `{"entry":{"occurredTime":"`+at+`","vital":{"code":"body_temperature","value":39.4,"unit":"Cel"}}}`)
+		for range 2 { // the second read is the cached first page, when caches are on
+			page := call("JournalService/ListEntries", token, `{}`)
+			entries, _ := page["entries"].([]any)
+			if len(entries) != 1 {
+				t.Fatalf("caches %s: %d entries listed, want 1", caches, len(entries))
+			}
+			ids, _ := entries[0].(map[string]any)["flagIds"].([]any)
+			flagged[caches] = len(ids)
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if flagged["true"] == 0 || flagged["true"] != flagged["false"] {
+		t.Fatalf("fever flagged by %d flags with caches, %d without; want the same, at least one", flagged["true"], flagged["false"])
 	}
 }

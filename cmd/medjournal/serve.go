@@ -34,6 +34,7 @@ type serveConfig struct {
 	publicURL       string
 	maxDBBytes      int64
 	debugAddr       string
+	caches          bool
 }
 
 func serve(ctx context.Context, e env, args []string) error {
@@ -53,6 +54,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&c.publicURL, "public-url", "", "where browsers reach this server, for share links, e.g. https://journal.example.org; default http://ADDR [MEDJOURNAL_PUBLIC_URL]")
 	fs.Int64Var(&c.maxDBBytes, "max-db-bytes", 0, "cap the database file at this size; past it writes fail with resource_exhausted and reads go on; 0 for no cap [MEDJOURNAL_MAX_DB_BYTES]")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060; keep it private [MEDJOURNAL_DEBUG_ADDR]")
+	fs.BoolVar(&c.caches, "caches", true, "keep recent journals, first pages and their encodings in memory; false reads and encodes every answer afresh, with the same answers, to rule the caches out when diagnosing [MEDJOURNAL_CACHES]")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to let requests finish on SIGTERM [MEDJOURNAL_SHUTDOWN_TIMEOUT]")
 	if err := parseWithEnv(e, fs, args); err != nil {
 		return err
@@ -81,7 +83,11 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	st, err := store.Open(ctx, c.db)
+	var storeOpts []store.Option
+	if !c.caches {
+		storeOpts = append(storeOpts, store.WithoutPageCache())
+	}
+	st, err := store.Open(ctx, c.db, storeOpts...)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -92,7 +98,7 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 		}
 	}
 
-	flags := flagging.New(st, flagging.RuleEvaluator(engine), flagging.Config{})
+	flags := flagging.New(st, flagging.RuleEvaluator(engine), flagging.Config{NoRuleCache: !c.caches})
 	srv, err := server.New(st, flags, cat, engine, server.Config{
 		SessionTTL:      c.sessionTTL,
 		SessionIdle:     c.sessionIdle,
@@ -101,6 +107,7 @@ func runServer(ctx context.Context, e env, c serveConfig, logger *slog.Logger) e
 		Logger:          logger,
 		PublicURL:       publicURL(c),
 		WriteRate:       c.writeRate,
+		NoEncodingCache: !c.caches,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
