@@ -1,4 +1,4 @@
-package store
+package flagging
 
 import (
 	"context"
@@ -11,19 +11,20 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/rules"
 	"github.com/medjournal/medjournal/storage"
 )
 
 // pairRule stands in for a rule that needs two entries together: it matches when the
 // journal window, with the trigger (which Recent leaves out before it is stored), holds
 // both a cough and breathlessness.
-func pairRule(in EvalInput) ([]Finding, error) {
+func pairRule(in rules.Input) ([]rules.Finding, error) {
 	codes := []string{in.Trigger.GetSymptom().GetCode()}
 	for _, e := range in.Recent {
 		codes = append(codes, e.GetSymptom().GetCode())
 	}
 	if slices.Contains(codes, "cough") && slices.Contains(codes, "shortness_of_breath") {
-		return []Finding{{Rule: &medjournalv1.Rule{Id: "test.pair", Category: medjournalv1.Category_CATEGORY_INFECTION,
+		return []rules.Finding{{Rule: &medjournalv1.Rule{Id: "test.pair", Category: medjournalv1.Category_CATEGORY_INFECTION,
 			Urgency: medjournalv1.Urgency_URGENCY_URGENT, Episode: durationpb.New(time.Hour), Source: &medjournalv1.Source{Document: "test"}},
 			Urgency: medjournalv1.Urgency_URGENCY_URGENT, Evidence: []string{in.Trigger.GetId()}}}, nil
 	}
@@ -48,9 +49,9 @@ func TestStalePreEvaluationIsRedone(t *testing.T) {
 
 func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string) {
 	ctx := context.Background()
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }),
-		WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
-	p := createPatient(t, s, "pre@example.com")
+	s, st := openTemp(t, func() time.Time { return now },
+		&Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule})
+	p := createPatient(t, st, "pre@example.com")
 	entry := func(id, code string) *medjournalv1.Entry {
 		return &medjournalv1.Entry{Id: id, OccurredTime: timestamppb.New(at),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}}
@@ -67,39 +68,44 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string)
 	if len(preA.findings)+len(preB.findings) != 0 {
 		t.Fatal("each entry alone matched the pair rule")
 	}
-	if cached := s.ruleCache.current(p) != nil; cached != isRecent(at, now) {
+	if cached := s.cache.current(p) != nil; cached != isRecent(at, now) {
 		t.Fatalf("context cached: %v, want %v", cached, isRecent(at, now))
 	}
 	var flagged []string
-	create := func(e *medjournalv1.Entry, pre *preEvaluation) func(*Tx) error {
-		return func(tx *Tx) error {
-			out, _, err := s.createEntryWith(ctx, tx, p, e, pre)
+	create := func(e *medjournalv1.Entry, pre *preEvaluation) func(*write) error {
+		return func(w *write) error {
+			out, _, err := s.createEntry(ctx, w, p, e, pre)
 			flagged = append(flagged, out.GetFlagIds()...)
 			return err
 		}
 	}
 	switch how {
 	case "separate groups":
-		for _, fn := range []func(*Tx) error{create(a, preA), create(b, preB)} {
-			if err := s.write(ctx, fn); err != nil {
+		for _, fn := range []func(*write) error{create(a, preA), create(b, preB)} {
+			if err := s.writeJournal(ctx, false, fn); err != nil {
 				t.Fatal(err)
 			}
 		}
 	case "one group":
-		// The commit loop is idle between writes; run a group of two on it directly.
-		group := []*pendingWrite{{ctx: ctx, fn: create(a, preA), done: make(chan error, 1)}, {ctx: ctx, fn: create(b, preB), done: make(chan error, 1)}}
-		s.commits.commit(group)
-		for _, w := range group {
-			if err := <-w.done; err != nil {
+		var earlier []storage.CreatedEntry // what b's write found created before it in its transaction
+		createB := create(b, preB)
+		for _, err := range inOneGroup(t, s, st, create(a, preA), func(w *write) error {
+			earlier = w.CreatedInTransaction(p)
+			return createB(w)
+		}) {
+			if err != nil {
 				t.Fatal(err)
 			}
 		}
+		if len(earlier) != 1 || earlier[0].Entry.GetId() != a.GetId() {
+			t.Fatalf("the second write found %v created before it, want the first's entry: not one group", earlier)
+		}
 	case "one write":
-		err := s.write(ctx, func(tx *Tx) error {
-			if err := create(a, preA)(tx); err != nil {
+		err := s.writeJournal(ctx, false, func(w *write) error {
+			if err := create(a, preA)(w); err != nil {
 				return err
 			}
-			return create(b, preB)(tx)
+			return create(b, preB)(w)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -109,7 +115,7 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string)
 		t.Fatalf("flags raised: %v; want the pair flagged once the second entry is stored", flagged)
 	}
 	// The cache followed both entries.
-	if pc := s.ruleCache.current(p); isRecent(at, now) && (pc == nil || pc.entries.Len() != 2) {
+	if pc := s.cache.current(p); isRecent(at, now) && (pc == nil || len(pc.entries) != 2) {
 		t.Fatalf("cached context after both entries: %+v, want both entries", pc)
 	}
 }
@@ -120,9 +126,9 @@ func testStalePreEvaluationIsRedone(t *testing.T, at, now time.Time, how string)
 func TestRolledBackCreateIsNotInTheGroupsJournal(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	s, _ := openTemp(t, WithClock(func() time.Time { return at.Add(time.Hour) }),
-		WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule}))
-	p := createPatient(t, s, "rollback@example.com")
+	s, st := openTemp(t, func() time.Time { return at.Add(time.Hour) },
+		&Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour, Evaluate: pairRule})
+	p := createPatient(t, st, "rollback@example.com")
 	entry := func(id, code string) *medjournalv1.Entry {
 		return &medjournalv1.Entry{Id: id, OccurredTime: timestamppb.New(at),
 			Kind: &medjournalv1.Entry_Symptom{Symptom: &medjournalv1.Symptom{Code: code, Severity: medjournalv1.Severity_SEVERITY_MILD}}}
@@ -135,34 +141,41 @@ func TestRolledBackCreateIsNotInTheGroupsJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	failed := errors.New("the write fails after its insert")
-	var flagged []string
-	group := []*pendingWrite{
-		{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
-			if _, _, err := s.createEntryWith(ctx, tx, p, cough, nil); err != nil {
+	var (
+		flagged []string
+		coughed bool                   // the first write stored the cough before failing
+		earlier []storage.CreatedEntry // what the last write found created before it in its transaction
+	)
+	errs := inOneGroup(t, s, st,
+		func(w *write) error {
+			if _, _, err := s.createEntry(ctx, w, p, cough, nil); err != nil {
 				return err
 			}
+			coughed = true
 			return failed
-		}},
-		{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
-			_, _, err := s.createEntryWith(ctx, tx, p, headache, nil)
+		},
+		func(w *write) error {
+			_, _, err := s.createEntry(ctx, w, p, headache, nil)
 			return err
-		}},
-		{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
-			out, _, err := s.createEntryWith(ctx, tx, p, breathless, pre)
+		},
+		func(w *write) error {
+			earlier = w.CreatedInTransaction(p)
+			out, _, err := s.createEntry(ctx, w, p, breathless, pre)
 			flagged = out.GetFlagIds()
 			return err
-		}},
-	}
-	s.commits.commit(group)
-	for i, w := range group {
-		if err := <-w.done; (i == 0) != errors.Is(err, failed) {
+		})
+	for i, err := range errs {
+		if (i == 0) != errors.Is(err, failed) {
 			t.Fatalf("write %d: %v", i, err)
 		}
+	}
+	if !coughed || len(earlier) != 1 || earlier[0].Entry.GetId() != headache.GetId() {
+		t.Fatalf("cough stored before failing: %v; the last write found %v created before it, want the headache alone", coughed, earlier)
 	}
 	if len(flagged) != 0 {
 		t.Fatalf("breathlessness flagged %v with the rolled-back cough", flagged)
 	}
-	if _, err := s.Entry(ctx, p, cough.GetId()); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := st.Entry(ctx, p, cough.GetId()); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("rolled-back cough: %v, want not found", err)
 	}
 }
@@ -173,15 +186,15 @@ func TestRolledBackCreateIsNotInTheGroupsJournal(t *testing.T) {
 // later entries, and those are still flagged.
 func TestEntriesNoRuleCanMatchSkipTheRules(t *testing.T) {
 	ctx := context.Background()
-	var seen []EvalInput
-	record := func(in EvalInput) ([]Finding, error) {
+	var seen []rules.Input
+	record := func(in rules.Input) ([]rules.Finding, error) {
 		seen = append(seen, in)
 		return pairRule(in)
 	}
-	s, _ := openTemp(t, WithEvaluator(Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour,
-		Evaluate: record, MayMatch: func(e *medjournalv1.Entry) bool { return e.GetDose() == nil }}))
-	p := createPatient(t, s, "maymatch@example.com")
-	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
+	s, st := openTemp(t, nil, &Evaluator{Window: 24 * time.Hour, LabLookback: time.Hour,
+		Evaluate: record, MayMatch: func(e *medjournalv1.Entry) bool { return e.GetDose() == nil }})
+	p := createPatient(t, st, "maymatch@example.com")
+	med, err := st.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +208,7 @@ func TestEntriesNoRuleCanMatchSkipTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The writer's own path, as when a pre-evaluation is missing.
-	if err := s.write(ctx, func(tx *Tx) error { _, _, err := s.createEntry(ctx, tx, p, dose2); return err }); err != nil {
+	if err := s.writeJournal(ctx, false, func(w *write) error { _, _, err := s.createEntry(ctx, w, p, dose2, nil); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 0 {
@@ -222,54 +235,5 @@ func TestEntriesNoRuleCanMatchSkipTheRules(t *testing.T) {
 	}
 	if !slices.Contains(ids, dose1.GetId()) || !slices.Contains(ids, dose2.GetId()) {
 		t.Errorf("the rules' window %v lacks the doses stored without evaluation", ids)
-	}
-}
-
-// The version insertEntry reports is the one its insert left in SQLite: from a patient's
-// first entry (no version row yet) on, after a medication bumps it out of line, and not
-// at all for a retried id, which stores nothing and bumps nothing.
-func TestInsertReportsTheVersionItMade(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTemp(t)
-	p := createPatient(t, s, "versions@example.com")
-	now := time.Now()
-	insert := func(e *medjournalv1.Entry) (bool, journalVersion, journalVersion) {
-		t.Helper()
-		var inserted bool
-		var reported, stored journalVersion
-		err := s.write(ctx, func(tx *Tx) error {
-			var err error
-			if inserted, reported, err = insertEntry(ctx, tx, p, e); err != nil {
-				return err
-			}
-			stored, err = patientJournalVersion(ctx, tx, p)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return inserted, reported, stored
-	}
-	first := mildSymptom("cough", now)
-	for i, c := range []struct {
-		entry    *medjournalv1.Entry
-		inserted bool
-		stored   journalVersion
-	}{
-		{first, true, 1},
-		{mildSymptom("cough", now), true, 2},
-		{first, false, 2}, // a retry
-		{mildSymptom("cough", now), true, 3},
-	} {
-		inserted, reported, stored := insert(c.entry)
-		if inserted != c.inserted || stored != c.stored || (inserted && reported != stored) {
-			t.Fatalf("insert %d: inserted %v, reported version %d, stored %d; want inserted %v and %d", i, inserted, reported, stored, c.inserted, c.stored)
-		}
-	}
-	if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, reported, stored := insert(mildSymptom("cough", now)); stored != 5 || reported != stored {
-		t.Fatalf("after a medication: reported %d, stored %d, want 5", reported, stored)
 	}
 }

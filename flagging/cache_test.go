@@ -1,4 +1,4 @@
-package store
+package flagging
 
 import (
 	"context"
@@ -14,11 +14,16 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/rules"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // TestRuleCacheMatchesSQL: for every new entry of a patient logging a mix of kinds at
 // scattered times, the rules' input built from the cache (loaded once, then extended write
-// by write) is exactly the input read from SQLite.
+// by write) is exactly the input read from SQLite, whenever the cache holds the journal's
+// current version. An edit, a medication or a profile change leaves the cached context
+// behind that version until the next create drops it: the pre-evaluation from it must
+// then carry the older version, so that the write does not use it (preEvaluation.holdsAt).
 //
 // It runs twice: with every trigger reading the whole window and the lab history, and with
 // each reading only its own horizon, and lab triggers alone the labs, as the rule engine's
@@ -26,10 +31,10 @@ import (
 func TestRuleCacheMatchesSQL(t *testing.T) {
 	window, lookback := 3*24*time.Hour, 30*24*time.Hour
 	t.Run("whole window", func(t *testing.T) {
-		testRuleCacheMatchesSQL(t, Evaluator{Window: window, LabLookback: lookback, Index: newListIndex})
+		testRuleCacheMatchesSQL(t, Evaluator{Window: window, LabLookback: lookback, Index: ruleEvaluator(t).Index})
 	})
 	t.Run("horizons", func(t *testing.T) {
-		testRuleCacheMatchesSQL(t, Evaluator{Window: window, LabLookback: lookback, Index: newListIndex,
+		testRuleCacheMatchesSQL(t, Evaluator{Window: window, LabLookback: lookback, Index: ruleEvaluator(t).Index,
 			Horizon: func(e *medjournalv1.Entry) time.Duration {
 				if e.GetLab() != nil {
 					return window
@@ -42,18 +47,18 @@ func TestRuleCacheMatchesSQL(t *testing.T) {
 
 func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 	ctx := context.Background()
-	var seen []EvalInput
-	ev.Evaluate = func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
+	var seen []rules.Input
+	ev.Evaluate = func(in rules.Input) ([]rules.Finding, error) { seen = append(seen, in); return nil, nil }
 	base := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	now := base.Add(40 * 24 * time.Hour)
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(ev))
-	p := createPatient(t, s, "cache@example.com")
-	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
+	s, st := openTemp(t, func() time.Time { return now }, &ev)
+	p := createPatient(t, st, "cache@example.com")
+	med, err := st.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	cached := 0
+	cached, compared := 0, 0
 	for i := range 150 {
 		// Mostly near the recent end, sometimes weeks back (a late-logged result), of every
 		// kind in turn.
@@ -85,11 +90,11 @@ func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 		}
 		switch i % 13 { // now and then a change to the regimen or the profile, which the rules read too
 		case 6:
-			if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"}); err != nil {
+			if _, err := st.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"}); err != nil {
 				t.Fatal(err)
 			}
 		case 9:
-			if _, err := s.UpdateProfile(ctx, p, func(pr *medjournalv1.Profile) error {
+			if _, err := st.UpdateProfile(ctx, p, func(pr *medjournalv1.Profile) error {
 				pr.RiskFactors = append(pr.RiskFactors, fmt.Sprint("risk-", i))
 				return nil
 			}); err != nil {
@@ -107,22 +112,41 @@ func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 		if i%3 == 0 {
 			probe.Kind = &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 1, Unit: "10*3/uL", CanonicalValue: 1, CanonicalUnit: "10*3/uL"}}
 		}
-		if s.ruleCache.current(p) != nil {
+		if s.cache.current(p) != nil {
 			cached++
 		}
 		seen = nil
-		if _, err := s.preEvaluate(ctx, p, probe); err != nil {
+		pre, err := s.preEvaluate(ctx, p, probe)
+		if err != nil {
 			t.Fatal(err)
 		}
 		fromCache := seen[0]
-		var fromSQL EvalInput
-		if err := s.read(ctx, func(tx *Tx) error {
+		var (
+			fromSQL rules.Input
+			v       storage.JournalVersion
+		)
+		if err := st.ReadJournal(ctx, func(r storage.JournalReader) error {
 			var err error
-			fromSQL, err = s.evalInput(ctx, tx, p, probe)
+			if v, err = r.JournalVersion(ctx, p); err != nil {
+				return err
+			}
+			fromSQL, err = s.evalInput(ctx, r, p, probe)
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
+		for name, in := range map[string]rules.Input{"cached": fromCache, "SQL": fromSQL} {
+			if d := indexDiff(t, in, ev.horizon(probe), ev.readsLabs(probe), ev.LabLookback); d != "" {
+				t.Fatalf("after entry %d: %s index: %s", i, name, d)
+			}
+		}
+		if pre.version != v {
+			if pre.version > v || pre.holdsAt(v+1) {
+				t.Fatalf("after entry %d: pre-evaluated at version %d, journal at %d: its findings would be used", i, pre.version, v)
+			}
+			continue // behind: the write evaluates again
+		}
+		compared++
 		if got, want := ids(fromCache.Recent), ids(fromSQL.Recent); !slices.Equal(got, want) {
 			t.Fatalf("after entry %d: cached window %v, SQL window %v", i, got, want)
 		}
@@ -134,11 +158,6 @@ func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 			t.Fatalf("after entry %d: cached regimen %v and profile %v, SQL %v and %v", i,
 				fromCache.Medications, fromCache.Patient.GetProfile(), fromSQL.Medications, fromSQL.Patient.GetProfile())
 		}
-		for name, in := range map[string]EvalInput{"cached": fromCache, "SQL": fromSQL} {
-			if d := indexDiff(in, ev.horizon(probe), ev.readsLabs(probe), ev.LabLookback); d != "" {
-				t.Fatalf("after entry %d: %s index: %s", i, name, d)
-			}
-		}
 		for j := range fromCache.Recent {
 			if fromCache.Recent[j].GetComment() != fromSQL.Recent[j].GetComment() {
 				t.Fatalf("after entry %d: cached entry %s has comment %q, SQL %q", i, fromSQL.Recent[j].GetId(),
@@ -147,9 +166,13 @@ func testRuleCacheMatchesSQL(t *testing.T, ev Evaluator) {
 		}
 	}
 	// Back-dated entries and probes must not have pushed the recent context out: most
-	// probes found it (the rest follow an edit, which drops it).
+	// probes found it (the rest follow a create that found it behind, and dropped it).
 	if cached < 100 {
 		t.Errorf("the patient's context was cached before %d of 150 probes, want most", cached)
+	}
+	// Most probes saw the journal as it is: the comparison above is not vacuous.
+	if compared < 100 {
+		t.Errorf("the cached context was at the journal's version for %d of 150 probes, want most", compared)
 	}
 }
 
@@ -163,13 +186,13 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	window, horizon := 3*24*time.Hour, 24*time.Hour
-	var seen []EvalInput
-	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
+	var seen []rules.Input
+	record := func(in rules.Input) ([]rules.Finding, error) { seen = append(seen, in); return nil, nil }
+	s, st := openTemp(t, func() time.Time { return now }, &Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
 		Horizon: func(*medjournalv1.Entry) time.Duration { return horizon }, Evaluate: record,
-		ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }}))
-	p := createPatient(t, s, "backdated@example.com")
-	create := func(at time.Time) EvalInput {
+		ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }})
+	p := createPatient(t, st, "backdated@example.com")
+	create := func(at time.Time) rules.Input {
 		t.Helper()
 		seen = nil
 		if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", at)); err != nil {
@@ -194,11 +217,11 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if s.ruleCache.current(p) != nil {
+	if s.cache.current(p) != nil {
 		t.Fatal("back-dated entries cached a context before any recent one")
 	}
 	create(now.Add(-time.Hour))
-	recent := s.ruleCache.current(p)
+	recent := s.cache.current(p)
 	if recent == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
@@ -210,7 +233,7 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 	if _, err := s.preEvaluate(ctx, p, mildSymptom("cough", recent.from.Add(horizon+time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if s.ruleCache.current(p) != recent {
+	if s.cache.current(p) != recent {
 		t.Fatal("a trigger the cached context holds was read from SQLite")
 	}
 	// A cough a day, going back two months from beyond the horizon of the edges.
@@ -222,13 +245,13 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 		if want := min(d, 1); len(in.Recent) != want { // the cough a day later; not itself, unstored
 			t.Fatalf("the cough %d days back saw %d entries, want %d", d, len(in.Recent), want)
 		}
-		pc := s.ruleCache.current(p)
+		pc := s.cache.current(p)
 		if pc == nil || !pc.to.Equal(recent.to) || pc.from.After(at.Add(-horizon)) {
 			t.Fatalf("after the cough at %v the cached context is %+v, want it to reach from its horizon to %v", at, pc, recent.to)
 		}
 		starts[pc.from] = true
 	}
-	held := ids(s.ruleCache.current(p).entries.Items())
+	held := ids(s.cache.current(p).entries)
 	for _, e := range edges {
 		if n := len(slices.DeleteFunc(slices.Clone(held), func(id string) bool { return id != e.GetId() })); n != 1 {
 			t.Errorf("the extended context holds the entry at %v %d times, want once", e.GetOccurredTime().AsTime(), n)
@@ -239,48 +262,32 @@ func TestBackDatedTriggersExtendTheRecentContext(t *testing.T) {
 		t.Errorf("sixty days back-filled moved the context's start %d times, want at most %d", len(starts), reads)
 	}
 	// Full: the next cough further back is read alone and leaves the context as it was.
-	full := s.ruleCache.current(p)
-	s.ruleCache.maxExtended = full.entries.Len() + full.labs.Len()
+	full := s.cache.current(p)
+	s.cache.maxExtended = len(full.entries) + len(full.labs)
 	at := first.Add(-60 * 24 * time.Hour)
 	if in := create(at); len(in.Recent) != 1 {
 		t.Fatalf("the cough beyond a full context saw %d entries, want the one a day later", len(in.Recent))
 	}
-	if pc := s.ruleCache.current(p); !pc.from.Equal(full.from) {
+	if pc := s.cache.current(p); !pc.from.Equal(full.from) {
 		t.Fatalf("a full context was extended from %v to %v", full.from, pc.from)
 	}
 }
 
-// listIndex is a JournalIndex that keeps the lists it is given, so that tests can check
-// the store keeps its evaluator's index in step with its own copy of the journal.
-type listIndex struct{ entries, labs []*medjournalv1.Entry }
+// The tests check that the service keeps its evaluator's index in step with its own copy
+// of the journal: the evaluator indexes with the real rule engine (ruleEvaluator), and
+// journalContents reads back what its index holds.
 
-func newListIndex(entries, labs []*medjournalv1.Entry, _ *medjournalv1.Account) JournalIndex {
-	return listIndex{entries: slices.Clone(entries), labs: slices.Clone(labs)}
-}
-
-func (l listIndex) With(e *medjournalv1.Entry, entry, lab bool) JournalIndex {
-	insert := func(list []*medjournalv1.Entry) []*medjournalv1.Entry {
-		i, _ := slices.BinarySearchFunc(list, e, compareEntries)
-		return slices.Insert(slices.Clone(list), i, e)
-	}
-	if entry {
-		l.entries = insert(l.entries)
-	}
-	if lab {
-		l.labs = insert(l.labs)
-	}
-	return l
-}
-
-// indexDiff says how in's index, cut as the store cuts its own lists, differs from in's
+// indexDiff says how in's index, cut as the service cuts its own lists, differs from in's
 // Recent and LabHistory, or "" when it does not.
-func indexDiff(in EvalInput, horizon time.Duration, readsLabs bool, lookback time.Duration) string {
-	idx, ok := in.Index.(listIndex)
-	if !ok {
-		return fmt.Sprintf("index %T, want the evaluator's", in.Index)
+func indexDiff(t *testing.T, in rules.Input, horizon time.Duration, readsLabs bool, lookback time.Duration) string {
+	t.Helper()
+	index := inputIndex(t, in)
+	if index == nil {
+		return "no index, want the evaluator's"
 	}
+	entries, labs := journalContents(t, index)
 	at := in.Trigger.GetOccurredTime().AsTime()
-	if got, want := ids(between(idx.entries, millis(at.Add(-horizon)), millis(at.Add(horizon)))), ids(in.Recent); !slices.Equal(got, want) {
+	if got, want := indexedBetween(entries, millis(at.Add(-horizon)), millis(at.Add(horizon))), ids(in.Recent); !slices.Equal(got, want) {
 		return fmt.Sprintf("entries %v, Recent %v", got, want)
 	}
 	if !readsLabs {
@@ -289,7 +296,7 @@ func indexDiff(in EvalInput, horizon time.Duration, readsLabs bool, lookback tim
 		}
 		return ""
 	}
-	if got, want := ids(between(idx.labs, millis(at.Add(-lookback)), millis(at))), ids(in.LabHistory); !slices.Equal(got, want) {
+	if got, want := indexedBetween(labs, millis(at.Add(-lookback)), millis(at)), ids(in.LabHistory); !slices.Equal(got, want) {
 		return fmt.Sprintf("labs %v, LabHistory %v", got, want)
 	}
 	return ""
@@ -355,25 +362,25 @@ func TestOccurredMillisIsTheStoredTime(t *testing.T) {
 func TestBackDatedTriggerTakesNoRegimenFromAnOlderContext(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	var seen []EvalInput
-	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour,
-		LabLookback: 30 * 24 * time.Hour, Evaluate: record}))
-	p := createPatient(t, s, "regimen@example.com")
-	if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"}); err != nil {
+	var seen []rules.Input
+	record := func(in rules.Input) ([]rules.Finding, error) { seen = append(seen, in); return nil, nil }
+	s, st := openTemp(t, func() time.Time { return now }, &Evaluator{Window: 3 * 24 * time.Hour,
+		LabLookback: 30 * 24 * time.Hour, Evaluate: record})
+	p := createPatient(t, st, "regimen@example.com")
+	if _, err := st.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "tofacitinib"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	old := s.ruleCache.current(p)
+	old := s.cache.current(p)
 	if old == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
-	if _, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"}); err != nil {
+	if _, err := st.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"}); err != nil {
 		t.Fatal(err)
 	}
-	s.ruleCache.put(p, old)
+	s.cache.put(p, old)
 	seen = nil
 	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-60*24*time.Hour))); err != nil {
 		t.Fatal(err)
@@ -391,12 +398,12 @@ func TestBackDatedTriggerTakesNoRegimenFromAnOlderContext(t *testing.T) {
 func TestBackDatedTriggerReadsLabsOnlyWhenItsRulesDo(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	var seen []EvalInput
-	record := func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil }
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour,
-		LabLookback: 30 * 24 * time.Hour, Evaluate: record, ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }}))
-	p := createPatient(t, s, "labs@example.com")
-	med, err := s.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"})
+	var seen []rules.Input
+	record := func(in rules.Input) ([]rules.Finding, error) { seen = append(seen, in); return nil, nil }
+	s, st := openTemp(t, func() time.Time { return now }, &Evaluator{Window: 3 * 24 * time.Hour,
+		LabLookback: 30 * 24 * time.Hour, Evaluate: record, ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }})
+	p := createPatient(t, st, "labs@example.com")
+	med, err := st.CreateMedication(ctx, p, &medjournalv1.Medication{DrugCode: "upadacitinib"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,10 +443,10 @@ func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 4, 20, 12, 0, 0, 0, time.UTC)
 	window := 3 * 24 * time.Hour
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
-		Index: newListIndex, Evaluate: func(EvalInput) ([]Finding, error) { return nil, nil },
-		Horizon: func(*medjournalv1.Entry) time.Duration { return window / 3 }}))
-	p := createPatient(t, s, "concurrent@example.com")
+	s, st := openTemp(t, func() time.Time { return now }, &Evaluator{Window: window, LabLookback: 30 * 24 * time.Hour,
+		Index: ruleEvaluator(t).Index, Evaluate: func(rules.Input) ([]rules.Finding, error) { return nil, nil },
+		Horizon: func(*medjournalv1.Entry) time.Duration { return window / 3 }})
+	p := createPatient(t, st, "concurrent@example.com")
 	edited := mildSymptom("cough", now.Add(-time.Hour))
 	if _, _, err := s.CreateEntry(ctx, p, edited); err != nil {
 		t.Fatal(err)
@@ -468,7 +475,7 @@ func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				s.ruleCache.current(p)
+				s.cache.current(p)
 			}
 		})
 	}
@@ -478,29 +485,26 @@ func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
 	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Minute))); err != nil {
 		t.Fatal(err)
 	}
-	pc := s.ruleCache.current(p)
+	pc := s.cache.current(p)
 	if pc == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
-	v, err := s.journalVersionNow(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pc.version != v {
+	if v := versionOf(t, st, p); pc.version != v {
 		t.Fatalf("cached context at version %d, journal at %d", pc.version, v)
 	}
 	var stored []*medjournalv1.Entry
-	if err := s.read(ctx, func(tx *Tx) error {
-		stored, err = ruleEntries(ctx, tx, p, false, millis(pc.from), millis(pc.to))
+	if err := st.ReadJournal(ctx, func(r storage.JournalReader) error {
+		var err error
+		stored, err = r.RuleEntries(ctx, p, false, pc.from, pc.to)
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ids(pc.entries.Items()), ids(stored); !slices.Equal(got, want) {
+	if got, want := ids(pc.entries), ids(stored); !slices.Equal(got, want) {
 		t.Fatalf("cached context holds %d entries, SQLite %d in its range:\n%v\n%v", len(got), len(want), got, want)
 	}
-	if idx := pc.index.(listIndex); !slices.Equal(ids(idx.entries), ids(stored)) {
-		t.Fatalf("the evaluator's index holds %d entries, SQLite %d", len(idx.entries), len(stored))
+	if indexedEntries, _ := journalContents(t, pc.index); !slices.Equal(indexedIDs(indexedEntries), ids(stored)) {
+		t.Fatalf("the evaluator's index holds %d entries, SQLite %d", len(indexedEntries), len(stored))
 	}
 }
 
@@ -510,7 +514,7 @@ func TestConcurrentCreatesLeaveTheCacheAsSQLite(t *testing.T) {
 // maxPending noted without a lookup. Notes are noted as their version alone.
 func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 	now := time.Date(2026, 4, 20, 12, 0, 0, 0, time.UTC)
-	load := func(v journalVersion) *patientContext {
+	load := func(v storage.JournalVersion) *patientContext {
 		return &patientContext{version: v, from: now.Add(-30 * 24 * time.Hour), to: now.Add(24 * time.Hour), labsFrom: now}
 	}
 	c := newRuleContextCache()
@@ -518,7 +522,7 @@ func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 	a, b := mildSymptom("cough", now.Add(-time.Hour)), mildSymptom("cough", now.Add(-2*time.Hour))
 	c.committed("p", 3, 4, a)
 	c.committed("p", 4, 5, b)
-	if pc := c.current("p"); pc == nil || pc.version != 5 || !slices.Equal(ids(pc.entries.Items()), ids([]*medjournalv1.Entry{b, a})) {
+	if pc := c.current("p"); pc == nil || pc.version != 5 || !slices.Equal(ids(pc.entries), ids([]*medjournalv1.Entry{b, a})) {
 		t.Fatalf("after two commits the context is %+v, want version 5 holding both entries, oldest first", pc)
 	}
 	c.committed("p", 6, 7, mildSymptom("cough", now))
@@ -526,18 +530,18 @@ func TestCommittedFollowsOnlyTheNextVersion(t *testing.T) {
 		t.Fatalf("a commit from version 6 was added to a context at 5: %+v", pc)
 	}
 	c.put("p", load(0))
-	for v := range journalVersion(maxPending) {
+	for v := range storage.JournalVersion(maxPending) {
 		c.committed("p", v, v+1, note(int(v)))
 	}
 	for _, p := range c.byPatient["p"].pending {
-		if p.entry != nil {
-			t.Fatalf("a note waiting for a lookup is held in memory: %v", p.entry)
+		if p.Entry != nil {
+			t.Fatalf("a note waiting for a lookup is held in memory: %v", p.Entry)
 		}
 	}
 	if pc := c.current("p"); pc == nil || pc.version != maxPending {
 		t.Fatalf("after %d notes the context is %+v, want it at their version", maxPending, pc)
 	}
-	for v := range journalVersion(maxPending + 1) {
+	for v := range storage.JournalVersion(maxPending + 1) {
 		c.committed("p", maxPending+v, maxPending+v+1, note(int(v)))
 	}
 	if pc := c.current("p"); pc != nil {
@@ -553,11 +557,11 @@ func TestBackFilledLabJoinsTheCachedLabHistory(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	lookback := 400 * 24 * time.Hour
-	var seen []EvalInput
-	s, _ := openTemp(t, WithClock(func() time.Time { return now }), WithEvaluator(Evaluator{Window: 3 * 24 * time.Hour, LabLookback: lookback,
-		Index: newListIndex, Evaluate: func(in EvalInput) ([]Finding, error) { seen = append(seen, in); return nil, nil },
-		ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }}))
-	p := createPatient(t, s, "backfilled-lab@example.com")
+	var seen []rules.Input
+	s, st := openTemp(t, func() time.Time { return now }, &Evaluator{Window: 3 * 24 * time.Hour, LabLookback: lookback,
+		Index: ruleEvaluator(t).Index, Evaluate: func(in rules.Input) ([]rules.Finding, error) { seen = append(seen, in); return nil, nil },
+		ReadsLabs: func(e *medjournalv1.Entry) bool { return e.GetLab() != nil }})
+	p := createPatient(t, st, "backfilled-lab@example.com")
 	lab := func(at time.Time) *medjournalv1.Entry {
 		return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(at),
 			Kind: &medjournalv1.Entry_Lab{Lab: &medjournalv1.Lab{Code: "751-8", Value: 2, Unit: "10*3/uL", CanonicalValue: 2, CanonicalUnit: "10*3/uL"}}}
@@ -565,11 +569,11 @@ func TestBackFilledLabJoinsTheCachedLabHistory(t *testing.T) {
 	if _, _, err := s.CreateEntry(ctx, p, mildSymptom("cough", now.Add(-time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	recent := s.ruleCache.current(p)
+	recent := s.cache.current(p)
 	if recent == nil {
 		t.Fatal("no context cached after a recent entry")
 	}
-	s.ruleCache.maxExtended = 1 // full: a back-dated trigger is read alone
+	s.cache.maxExtended = 1 // full: a back-dated trigger is read alone
 	old := lab(now.Add(-60 * 24 * time.Hour))
 	if at := old.GetOccurredTime().AsTime(); !at.Before(recent.from) || at.Before(recent.labsFrom) {
 		t.Fatalf("the back-filled lab at %v is not between the lab history's start %v and the entries' %v", at, recent.labsFrom, recent.from)
@@ -577,7 +581,7 @@ func TestBackFilledLabJoinsTheCachedLabHistory(t *testing.T) {
 	if _, _, err := s.CreateEntry(ctx, p, old); err != nil {
 		t.Fatal(err)
 	}
-	if pc := s.ruleCache.current(p); pc == nil || !pc.from.Equal(recent.from) {
+	if pc := s.cache.current(p); pc == nil || !pc.from.Equal(recent.from) {
 		t.Fatalf("after the back-filled lab the cached context is %+v, want the recent one, not extended", pc)
 	}
 	seen = nil
@@ -591,7 +595,7 @@ func TestBackFilledLabJoinsTheCachedLabHistory(t *testing.T) {
 	if got := ids(seen[0].LabHistory); !slices.Equal(got, []string{old.GetId()}) {
 		t.Errorf("the recent lab's history is %v, want the back-filled lab %s", got, old.GetId())
 	}
-	if d := indexDiff(seen[0], 3*24*time.Hour, true, lookback); d != "" {
+	if d := indexDiff(t, seen[0], 3*24*time.Hour, true, lookback); d != "" {
 		t.Errorf("the evaluator's index differs from its input: %s", d)
 	}
 }
