@@ -1,4 +1,4 @@
-package store_test
+package flagging_test
 
 import (
 	"context"
@@ -12,22 +12,22 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/flagging"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/journal"
 	"github.com/medjournal/medjournal/rules"
-	"github.com/medjournal/medjournal/server"
 	"github.com/medjournal/medjournal/store"
 )
 
 // BenchmarkCreateEntryWithRules measures storing one entry and evaluating it against the
-// rules for a patient with a week, one year and two years of daily history. The store
+// rules for a patient with a week, one year and two years of daily history. The workflow
 // hands the engine only the rules' windows (lab history reaches back 400 days for
 // baselines), so a year and two years must cost the same.
 func BenchmarkCreateEntryWithRules(b *testing.B) {
 	for _, days := range []int{7, 365, 730} {
 		b.Run(fmt.Sprintf("history=%dd", days), func(b *testing.B) {
 			ctx := context.Background()
-			st, cat := openWithRules(b, filepath.Join(b.TempDir(), "bench.db"))
+			svc, st, cat := openWithRules(b, filepath.Join(b.TempDir(), "bench.db"))
 			p, err := st.CreateAccount(ctx, &medjournalv1.Account{Email: "bench@example.com", DisplayName: "B",
 				Role: medjournalv1.Role_ROLE_PATIENT, TimeZone: "Europe/Berlin"}, "h")
 			if err != nil {
@@ -42,7 +42,7 @@ func BenchmarkCreateEntryWithRules(b *testing.B) {
 			history := yearOfEntries(b, cat, med.Id, start, days, now)
 			for i := 0; i < len(history); i += 500 {
 				batch := history[i:min(i+500, len(history))]
-				if _, err := st.Sync(ctx, store.SyncBatch{PatientID: p.Id, Upserts: batch, Limit: 1}); err != nil {
+				if _, err := svc.Sync(ctx, flagging.SyncBatch{PatientID: p.Id, Upserts: batch, Limit: 1}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -52,7 +52,7 @@ func BenchmarkCreateEntryWithRules(b *testing.B) {
 				e := normalized(b, cat, &medjournalv1.Entry{Id: uuid.NewString(),
 					OccurredTime: timestamppb.New(now.Add(time.Duration(i) * time.Second)),
 					Kind:         &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 37.1, Unit: "Cel"}}}, now)
-				if _, _, err := st.CreateEntry(ctx, p.Id, e); err != nil {
+				if _, _, err := svc.CreateEntry(ctx, p.Id, e); err != nil {
 					b.Fatal(err)
 				}
 				i++
@@ -102,7 +102,7 @@ func BenchmarkCreateEntryParallel(b *testing.B) {
 
 func benchmarkCreateEntryParallel(b *testing.B, n int) {
 	ctx := context.Background()
-	st, cat := openWithRules(b, filepath.Join(b.TempDir(), "bench.db"))
+	svc, st, cat := openWithRules(b, filepath.Join(b.TempDir(), "bench.db"))
 	var patients []string
 	for i := range n {
 		p, err := st.CreateAccount(ctx, &medjournalv1.Account{Email: fmt.Sprintf("p%d@example.com", i), DisplayName: "P",
@@ -122,7 +122,7 @@ func benchmarkCreateEntryParallel(b *testing.B, n int) {
 			e := normalized(b, cat, &medjournalv1.Entry{Id: uuid.NewString(),
 				OccurredTime: timestamppb.New(now.Add(-time.Duration(i) * time.Second)),
 				Kind:         &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 36.9, Unit: "Cel"}}}, now)
-			if _, _, err := st.CreateEntry(ctx, patients[i%int64(len(patients))], e); err != nil {
+			if _, _, err := svc.CreateEntry(ctx, patients[i%int64(len(patients))], e); err != nil {
 				b.Error(err)
 				return
 			}
@@ -130,9 +130,9 @@ func benchmarkCreateEntryParallel(b *testing.B, n int) {
 	})
 }
 
-// openWithRules opens the database at path with the real catalog and rule engine,
-// closed when the benchmark ends.
-func openWithRules(tb testing.TB, path string) (*store.Store, *catalog.Catalog) {
+// openWithRules opens the database at path, closed when the benchmark ends, and the
+// workflow over it with the real catalog and rule engine.
+func openWithRules(tb testing.TB, path string) (*flagging.Service, *store.Store, *catalog.Catalog) {
 	tb.Helper()
 	cat, err := catalog.Load()
 	if err != nil {
@@ -142,10 +142,10 @@ func openWithRules(tb testing.TB, path string) (*store.Store, *catalog.Catalog) 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), path, store.WithEvaluator(server.Evaluator(engine)))
+	st, err := store.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	return st, cat
+	return flagging.New(st, flagging.RuleEvaluator(engine), flagging.Config{}), st, cat
 }

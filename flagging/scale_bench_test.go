@@ -1,4 +1,4 @@
-package store_test
+package flagging_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/medjournal/medjournal/catalog"
+	"github.com/medjournal/medjournal/flagging"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
 	"github.com/medjournal/medjournal/storage"
 	"github.com/medjournal/medjournal/store"
@@ -42,11 +43,12 @@ func scaleDB(b *testing.B, total int) (path, patientID string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := store.Open(ctx, path) // no evaluator: loading history raises no flags
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	svc := flagging.New(st, nil, flagging.Config{}) // no evaluator: loading history raises no flags
 	const perPatient = 2000
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for p := 0; p*perPatient < total; p++ {
@@ -66,7 +68,7 @@ func scaleDB(b *testing.B, total int) (path, patientID string) {
 				start.AddDate(5, 0, 0))
 			batch = append(batch, e)
 			if len(batch) == cap(batch) || i == perPatient-1 {
-				if _, err := st.Sync(ctx, store.SyncBatch{PatientID: acct.Id, Upserts: batch, Limit: 1}); err != nil {
+				if _, err := svc.Sync(ctx, flagging.SyncBatch{PatientID: acct.Id, Upserts: batch, Limit: 1}); err != nil {
 					b.Fatal(err)
 				}
 				batch = batch[:0]
@@ -90,7 +92,7 @@ func BenchmarkScale(b *testing.B) {
 			ctx := context.Background()
 			// Every run works on a fresh copy, so entries written by earlier runs do not
 			// pile up in the measured patient's rule windows.
-			st, cat := openWithRules(b, copyFile(b, path, filepath.Join(b.TempDir(), "scale.db")))
+			svc, st, cat := openWithRules(b, copyFile(b, path, filepath.Join(b.TempDir(), "scale.db")))
 			// A bound past every entry selects the newest page but bypasses the store's
 			// cache of it: this is the cost of reading a page from SQLite.
 			b.Run("ListEntries50", func(b *testing.B) {
@@ -124,7 +126,7 @@ func BenchmarkScale(b *testing.B) {
 					e := normalized(b, cat, &medjournalv1.Entry{Id: uuid.NewString(),
 						OccurredTime: timestamppb.New(when.Add(time.Duration(i) * 5 * time.Hour)),
 						Kind:         &medjournalv1.Entry_Vital{Vital: &medjournalv1.Vital{Code: "body_temperature", Value: 37.0, Unit: "Cel"}}}, when.AddDate(1, 0, 0))
-					if _, _, err := st.CreateEntry(ctx, patient, e); err != nil {
+					if _, _, err := svc.CreateEntry(ctx, patient, e); err != nil {
 						b.Fatal(err)
 					}
 					i++
