@@ -15,13 +15,10 @@ import (
 // threshold, reach the database file itself within moments, copied by the checkpointer.
 // The file is read with immutable=1, which makes SQLite ignore the WAL.
 func TestCheckpointerCopiesTheWAL(t *testing.T) {
-	ctx := context.Background()
 	s, path := openTemp(t)
 	p := createPatient(t, s, "ckpt@example.com")
 	for i := range 20 {
-		if _, _, err := s.CreateEntry(ctx, p, note(i)); err != nil {
-			t.Fatal(err)
-		}
+		insertEntries(t, s, p, note(i))
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -64,7 +61,7 @@ func TestWALStaysBoundedUnderContinuousWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 250 {
-				if _, _, err := s.CreateEntry(ctx, p, note(i)); err != nil {
+				if err := writeEntries(ctx, s, p, note(i)); err != nil {
 					t.Error(err)
 					return
 				}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +18,8 @@ import (
 
 // TestGroupCommitIsolatesFailures writes concurrently so writes share transactions, with
 // every fifth write bound to fail: each failure is its own, and every other write lands.
+// The writes go through the storage port as creates do: repeatable, so that a group runs
+// without savepoints until one fails.
 func TestGroupCommitIsolatesFailures(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
@@ -27,7 +30,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	}
 	taken := &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.Now(),
 		Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: "first"}}}
-	if _, _, err := s.CreateEntry(ctx, p.Id, taken); err != nil {
+	if err := createEntry(ctx, s, p.Id, taken); err != nil {
 		t.Fatal(err)
 	}
 	var (
@@ -44,7 +47,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			if i%5 == 0 {
 				e.Id = taken.Id // same id, other content: must fail alone
 			}
-			_, _, err := s.CreateEntry(ctx, p.Id, e)
+			err := createEntry(ctx, s, p.Id, e)
 			switch {
 			case i%5 == 0 && !errors.Is(err, storage.ErrAlreadyExists):
 				t.Errorf("write %d reusing an id: err = %v, want ErrAlreadyExists", i, err)
@@ -71,7 +74,12 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	seen := map[string]int{}
 	var cursor int64
 	for pages := 0; ; pages++ {
-		res, err := s.Sync(ctx, store.SyncBatch{PatientID: p.Id, Since: cursor, Limit: 7})
+		var res storage.ChangeSet
+		err := s.WriteJournal(ctx, false, func(tx storage.JournalTx) error {
+			var err error
+			res, err = tx.ChangesSince(ctx, p.Id, cursor, 7)
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,4 +105,16 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	if len(seen) != len(good)+1 {
 		t.Errorf("Sync gave %d entries, want %d", len(seen), len(good)+1)
 	}
+}
+
+// createEntry stores e in one repeatable write through the storage port, failing with
+// storage.ErrAlreadyExists if its id is taken, as a create of other content does.
+func createEntry(ctx context.Context, s *store.Store, patientID string, e *medjournalv1.Entry) error {
+	return s.WriteJournal(ctx, true, func(tx storage.JournalTx) error {
+		out, _, err := tx.InsertEntry(ctx, patientID, e)
+		if err == nil && out == nil {
+			err = fmt.Errorf("%w: entry %s", storage.ErrAlreadyExists, e.GetId())
+		}
+		return err
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/storage"
 )
 
 // openTemp opens a fresh store in the test's temporary directory, closed when the test
@@ -47,4 +48,34 @@ func mildSymptom(code string, at time.Time) *medjournalv1.Entry {
 func note(i int) *medjournalv1.Entry {
 	return &medjournalv1.Entry{Id: uuid.NewString(), OccurredTime: timestamppb.New(time.Now().Add(-time.Duration(i) * time.Minute)),
 		Kind: &medjournalv1.Entry_Note{Note: &medjournalv1.Note{Text: fmt.Sprintf("note %d, long enough to fill pages a little faster", i)}}}
+}
+
+// insertEntries stores entries in the patient's journal in one write through the storage
+// port, repeatable as the workflow's creates are, and fails the test if it fails.
+func insertEntries(t testing.TB, s *Store, patientID string, entries ...*medjournalv1.Entry) {
+	t.Helper()
+	if err := writeEntries(context.Background(), s, patientID, entries...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeEntries stores entries in the patient's journal in one repeatable write through
+// the storage port: what a create does of the journal, without the rules. An entry whose
+// id is taken is storage.ErrAlreadyExists, and fails the write.
+func writeEntries(ctx context.Context, s *Store, patientID string, entries ...*medjournalv1.Entry) error {
+	return s.WriteJournal(ctx, true, func(tx storage.JournalTx) error {
+		for _, e := range entries {
+			if err := tx.CheckDoseMedication(ctx, patientID, e); err != nil {
+				return err
+			}
+			out, _, err := tx.InsertEntry(ctx, patientID, e)
+			if err != nil {
+				return err
+			}
+			if out == nil {
+				return fmt.Errorf("%w: entry %s", storage.ErrAlreadyExists, e.GetId())
+			}
+		}
+		return nil
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+
+	"github.com/medjournal/medjournal/storage"
 )
 
 // TestJournalVersionsMoveOutOfAccounts: a database made before migration 8, with patients'
@@ -43,13 +45,13 @@ func TestJournalVersionsMoveOutOfAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for patient, want := range map[string]journalVersion{"p-busy": 41, "p-new": 0} {
+	for patient, want := range map[string]storage.JournalVersion{"p-busy": 41, "p-new": 0} {
 		if got, err := s.journalVersionNow(ctx, patient); err != nil || got != want {
 			t.Errorf("%s: version %d (%v), want %d", patient, got, err, want)
 		}
 	}
-	for patient, want := range map[string]journalVersion{"p-busy": 42, "p-new": 1} {
-		var got journalVersion
+	for patient, want := range map[string]storage.JournalVersion{"p-busy": 42, "p-new": 1} {
+		var got storage.JournalVersion
 		err := s.write(ctx, func(tx *Tx) error {
 			var err error
 			got, err = bumpJournalVersionTo(ctx, tx, patient)

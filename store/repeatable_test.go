@@ -39,7 +39,7 @@ func TestRepeatableGroupRunsAgainIsolatedWhenAWriteFails(t *testing.T) {
 				group = append(group, &pendingWrite{ctx: ctx, repeatable: w.repeatable, done: make(chan error, 1),
 					fn: func(tx *Tx) error {
 						runs[i]++
-						if _, _, err := s.createEntry(ctx, tx, p, e); err != nil {
+						if _, _, err := (journalTx{tx}).InsertEntry(ctx, p, e); err != nil {
 							return err
 						}
 						if w.fails {
