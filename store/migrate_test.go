@@ -56,6 +56,15 @@ func TestJournalVersionsMoveOutOfAccounts(t *testing.T) {
 func TestMigrationWithForeignKeysOffIsChecked(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if want := m.version == 10; m.foreignKeysOff != want {
+			t.Errorf("migration %s: foreign keys off %v, want %v", m.name, m.foreignKeysOff, want)
+		}
+	}
 	current, _, err := s.SchemaVersion(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -9,12 +9,13 @@ import (
 	"github.com/medjournal/medjournal/journal"
 )
 
-// SyncBatch is what a phone sends: its changes, and the change position it has seen.
+// SyncBatch is what a phone sends: its changes, and the position in its patient's changes
+// it has seen (change_seq, which counts per patient).
 type SyncBatch struct {
 	PatientID string
 	Upserts   []*medjournalv1.Entry // each with its client-chosen id
 	Deletes   []string
-	Since     int64 // the cursor: changes after this position are returned
+	Since     int64 // the cursor: the patient's changes after this position are returned
 	Limit     int   // most changes returned
 }
 
