@@ -400,25 +400,32 @@ func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.
 	if err != nil {
 		return false, 0, err
 	}
-	seq, err := nextChangeSeq(ctx, tx, patientID)
-	if err != nil {
-		return false, 0, err
-	}
 	// The insert's trigger bumps the patient's journal version (migration 9); RETURNING
 	// sees the version from before the trigger ran (NULL: the patient's first change).
-	var before sql.NullInt64
+	// change_seq is the group's next number for the patient (nextChangeSeq) or, for the
+	// patient's first change in the group, one past its highest, read by the insert
+	// itself: in a statement of its own that read would cost the writer one statement more
+	// for nearly every create when many patients write at once, as few of a group's
+	// creates are of the same patient.
+	var (
+		before sql.NullInt64
+		seq    int64
+	)
 	err = tx.QueryRowContext(ctx, `INSERT INTO entries (id, patient_id, kind, occurred_time, code,
 		value, medication_id, body, create_time, update_time, change_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-		RETURNING (SELECT version FROM journal_versions WHERE journal_versions.patient_id = entries.patient_id)`,
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, COALESCE(?10,
+			(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries WHERE patient_id = ?2)))
+		ON CONFLICT (id) DO NOTHING
+		RETURNING (SELECT version FROM journal_versions WHERE journal_versions.patient_id = entries.patient_id), change_seq`,
 		e.Id, patientID, cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID,
-		cols.body, millis(tx.now), millis(tx.now), seq).Scan(&before)
+		cols.body, millis(tx.now), tx.seqs.next(patientID)).Scan(&before, &seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, 0, nil // the id is stored already: a retry
 	}
 	if err != nil {
 		return false, 0, err
 	}
+	tx.seqs.handedOut(patientID, seq)
 	return true, journalVersion(before.Int64 + 1), nil
 }
 
@@ -491,7 +498,8 @@ func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) erro
 // nextChangeSeq is one past the patient's highest change_seq: a Sync cursor follows one
 // patient's journal, so the numbers count per patient (migration 10). In the commit loop
 // the group's transaction reads a patient's highest once, through entries_by_patient_change,
-// and counts on from it (see changeSeqs); elsewhere every call reads it.
+// and counts on from it (see changeSeqs); elsewhere every call reads it. insertEntry makes
+// the same read inside its insert.
 //
 // A patient's numbers must be handed out in the order their transactions commit, or a
 // phone could be given a cursor past a number whose change is not visible yet, and never
@@ -506,15 +514,15 @@ func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) erro
 // writer of the same patient waits for the first to commit and then counts on from its
 // number. Writers of different patients never wait for each other.
 func nextChangeSeq(ctx context.Context, tx *Tx, patientID string) (int64, error) {
-	if last := tx.seqs.lastOf(patientID); last > 0 {
-		tx.seqs.last[patientID] = last + 1
-		return last + 1, nil
+	if next := tx.seqs.next(patientID); next.Valid {
+		tx.seqs.handedOut(patientID, next.Int64)
+		return next.Int64, nil
 	}
 	var seq int64
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries WHERE patient_id = ?`,
 		patientID).Scan(&seq)
-	if err == nil && tx.seqs != nil {
-		tx.seqs.last[patientID] = seq
+	if err == nil {
+		tx.seqs.handedOut(patientID, seq)
 	}
 	return seq, err
 }
@@ -524,18 +532,26 @@ func nextChangeSeq(ctx context.Context, tx *Tx, patientID string) (int64, error)
 // the order, not consecutive numbers, and the order still follows commit order, as one
 // writer assigns them all.
 type changeSeqs struct {
-	last map[string]int64 // patient → the last number handed out; absent before the first read
+	last map[string]int64 // patient → the last number handed out; absent before the first
 }
 
 func newChangeSeqs() *changeSeqs { return &changeSeqs{last: map[string]int64{}} }
 
-// lastOf is the last number handed out for the patient in this transaction, 0 if none
-// (or outside the commit loop, where c is nil).
-func (c *changeSeqs) lastOf(patientID string) int64 {
+// next is the patient's next number if this transaction counts it already: NULL before
+// the patient's first change in it, and outside the commit loop, where c is nil.
+func (c *changeSeqs) next(patientID string) sql.NullInt64 {
 	if c == nil {
-		return 0
+		return sql.NullInt64{}
 	}
-	return c.last[patientID]
+	last, ok := c.last[patientID]
+	return sql.NullInt64{Int64: last + 1, Valid: ok}
+}
+
+// handedOut notes that seq went to a change of the patient.
+func (c *changeSeqs) handedOut(patientID string, seq int64) {
+	if c != nil {
+		c.last[patientID] = seq
+	}
 }
 
 // indexColumns are the entry facts stored beside the body for queries.
