@@ -140,7 +140,7 @@ func (s *Service) changeEntry(ctx context.Context, w *write, patientID string, e
 	if err := w.CheckDoseMedication(ctx, patientID, e); err != nil {
 		return err
 	}
-	if err := w.UpdateEntry(ctx, e); err != nil {
+	if err := w.UpdateEntry(ctx, patientID, e); err != nil {
 		return err
 	}
 	if err := s.withdrawEvidence(ctx, w, patientID, e.Id); err != nil {
@@ -157,7 +157,7 @@ func (s *Service) changeEntry(ctx context.Context, w *write, patientID string, e
 // removeEntry deletes an entry, leaving a tombstone, and re-checks the flags it was
 // evidence for.
 func (s *Service) removeEntry(ctx context.Context, w *write, patientID, id string) error {
-	if err := w.DeleteEntry(ctx, id); err != nil {
+	if err := w.DeleteEntry(ctx, patientID, id); err != nil {
 		return err
 	}
 	return s.withdrawEvidence(ctx, w, patientID, id)

@@ -94,10 +94,12 @@ type EntryTx interface {
 	// create and update times set) with the version its insert made, or nil and no write
 	// when an entry with e's id exists already.
 	InsertEntry(ctx context.Context, patientID string, e *medjournalv1.Entry) (*medjournalv1.Entry, JournalVersion, error)
-	// UpdateEntry replaces the stored entry with e's id by e.
-	UpdateEntry(ctx context.Context, e *medjournalv1.Entry) error
-	// DeleteEntry marks the entry deleted, leaving a tombstone for sync.
-	DeleteEntry(ctx context.Context, id string) error
+	// UpdateEntry replaces the patient's stored entry with e's id by e (ErrNotFound if the
+	// patient has none).
+	UpdateEntry(ctx context.Context, patientID string, e *medjournalv1.Entry) error
+	// DeleteEntry marks the patient's entry deleted, leaving a tombstone for sync
+	// (ErrNotFound if the patient has none).
+	DeleteEntry(ctx context.Context, patientID, id string) error
 	// Entry is the entry with that id, of any patient, live or deleted (ErrNotFound).
 	Entry(ctx context.Context, id string) (*StoredEntry, error)
 	// CheckDoseMedication is ErrUnknownMedication if e is a dose of a medication that is

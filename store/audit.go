@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -25,10 +26,25 @@ func (s *Store) RecordAudit(ctx context.Context, rec storage.AuditRecord) error 
 	return nil
 }
 
-// appendAudit adds rec at the end of the hash chain.
+// appendAudit adds rec at the end of its patient's hash chain: it chains to the newest
+// event of the same patient (through audit_events_by_patient), the patient's last event
+// from before migration 11 included, so the trail is one chain per patient from there on.
+//
+// Two appends for one patient must not both read the same newest event, or the chain
+// forks. With SQLite's single writer they cannot: the writer holds the database from
+// BEGIN to COMMIT. A backend with concurrent writers must serialize each patient's appends
+// on a row of its own taken before reading the previous hash, and draw the new event's seq
+// while holding it, so that a patient's seq order is its chain order (VerifyAudit walks by
+// seq). The newest event cannot be that row: a patient's first event has none, and on
+// PostgreSQL SELECT ... ORDER BY seq DESC LIMIT 1 FOR UPDATE, after waiting, returns the
+// row it first found, not the newer one the other writer added. So it keeps one head row
+// per patient (patient_id, hash of the newest event), takes it with INSERT ... ON CONFLICT
+// DO NOTHING and SELECT ... FOR UPDATE, chains to its hash and updates it in the same
+// transaction. Appends for different patients never wait for each other.
 func appendAudit(ctx context.Context, tx *Tx, rec storage.AuditRecord) error {
 	prev := []byte{}
-	err := tx.QueryRowContext(ctx, `SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&prev)
+	err := tx.QueryRowContext(ctx, `SELECT hash FROM audit_events WHERE patient_id = ? ORDER BY seq DESC LIMIT 1`,
+		rec.PatientID).Scan(&prev)
 	if err != nil && !errors.Is(mapError(err), storage.ErrNotFound) {
 		return err
 	}
@@ -64,17 +80,26 @@ func (r auditRow) hash(prev []byte) []byte {
 	return h.Sum(nil)
 }
 
-// VerifyAudit walks the whole audit trail and checks its hash chain. It returns the number
-// of events checked, and an error naming the first event that was changed, removed or
-// inserted out of turn.
+// VerifyAudit walks the whole audit trail and checks its hash chains: the events from
+// before migration 11 as one chain across all patients, and each patient's events from
+// there on as the patient's chain (auditChains). It returns the number of events checked,
+// in seq order, and an error naming the first event that was changed, removed or inserted
+// out of turn.
 func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
+	chains := auditChains{lastOf: map[string][]byte{}}
+	err := s.reader.QueryRowContext(ctx, `SELECT per_patient_from, legacy_head FROM audit_chain`).
+		Scan(&chains.perPatientFrom, &chains.legacyHead)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: the record of where per-patient chains begin was removed", storage.ErrAuditTampered)
+	} else if err != nil {
+		return 0, fmt.Errorf("verify audit: %w", mapError(err))
+	}
 	rows, err := s.reader.QueryContext(ctx, `SELECT seq, id, patient_id, actor_id, share_link_id, method,
 		action, create_time, prev_hash, hash FROM audit_events ORDER BY seq`)
 	if err != nil {
 		return 0, fmt.Errorf("verify audit: %w", mapError(err))
 	}
 	defer rows.Close()
-	prev := []byte{}
 	n := 0
 	for rows.Next() {
 		var (
@@ -88,19 +113,66 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("verify audit: %w", err)
 		}
 		r.rec.Action = medjournalv1.AuditAction(action)
-		if !bytes.Equal(prevHash, prev) {
-			return n, fmt.Errorf("%w: event %d (seq %d) does not follow the one before it: an event was removed or inserted", storage.ErrAuditTampered, n+1, seq)
+		if err := chains.check(n, seq, r, prevHash, hash); err != nil {
+			return n, err
 		}
-		if !bytes.Equal(hash, r.hash(prev)) {
-			return n, fmt.Errorf("%w: event %d (seq %d) was changed after it was written", storage.ErrAuditTampered, n+1, seq)
-		}
-		prev = hash
 		n++
 	}
 	if err := rows.Err(); err != nil {
 		return n, fmt.Errorf("verify audit: %w", err)
 	}
-	return n, nil
+	return n, chains.legacyEnded(n)
+}
+
+// auditChains follows the audit trail's chains through a walk in seq order. It keeps the
+// newest hash of every patient seen, a few dozen bytes a patient.
+type auditChains struct {
+	perPatientFrom int64  // the first seq chained per patient
+	legacyHead     []byte // the hash the global chain ended with at the migration
+	legacy         []byte // the global chain's newest hash so far
+	lastOf         map[string][]byte
+	pastLegacy     bool
+}
+
+// check checks the nth event (from 0) against the chain it belongs to and moves that
+// chain on.
+func (c *auditChains) check(n int, seq int64, r auditRow, prevHash, hash []byte) error {
+	want := c.legacy
+	if seq >= c.perPatientFrom {
+		if err := c.legacyEnded(n); err != nil {
+			return err
+		}
+		// A patient's first event chains to its last one before the migration, if any,
+		// so that removing that one is detected too.
+		want = c.lastOf[r.rec.PatientID]
+	}
+	if !bytes.Equal(prevHash, want) {
+		return fmt.Errorf("%w: event %d (seq %d) does not follow the one before it: an event was removed or inserted", storage.ErrAuditTampered, n+1, seq)
+	}
+	if !bytes.Equal(hash, r.hash(want)) {
+		return fmt.Errorf("%w: event %d (seq %d) was changed after it was written", storage.ErrAuditTampered, n+1, seq)
+	}
+	if seq < c.perPatientFrom {
+		c.legacy = hash
+	}
+	c.lastOf[r.rec.PatientID] = hash
+	return nil
+}
+
+// legacyEnded checks, once, that the global chain, whose events are the walk's first n,
+// still ends with the event it ended with at the migration.
+func (c *auditChains) legacyEnded(n int) error {
+	if c.pastLegacy {
+		return nil
+	}
+	c.pastLegacy = true
+	if bytes.Equal(c.legacy, c.legacyHead) {
+		return nil
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: every event from before per-patient chains began was removed", storage.ErrAuditTampered)
+	}
+	return fmt.Errorf("%w: the events from before per-patient chains began end at event %d (seq below %d), not with the one they ended with then: an event after it was removed", storage.ErrAuditTampered, n, c.perPatientFrom)
 }
 
 // ListAuditEvents returns events newest first, with the seq to continue from.

@@ -1,9 +1,12 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
@@ -57,5 +60,87 @@ func TestAuditTrailIsAppendOnlyAndTamperEvident(t *testing.T) {
 	n, err = s.VerifyAudit(ctx)
 	if !errors.Is(err, storage.ErrAuditTampered) || n != 2 || !strings.Contains(err.Error(), "removed") {
 		t.Fatalf("verify after a deletion: %d intact, %v; want the break at event 3", n, err)
+	}
+}
+
+// TestAuditChainsPerPatient: each event chains to the previous event of the same patient,
+// however the patients' events interleave, so writers of different patients never need the
+// same row. Verify checks every patient's chain and names the first event, in the order
+// written, that was changed or follows a removed one.
+func TestAuditChainsPerPatient(t *testing.T) {
+	s, path := mustOpen(t)
+	ctx := context.Background()
+	patients := []string{"patient-a", "patient-b", "patient-c"}
+	record := func(patient string, i int) {
+		if err := s.RecordAudit(ctx, storage.AuditRecord{PatientID: patient, ActorID: "clinician-1",
+			Method: fmt.Sprintf("/a/Get%d", i), Action: medjournalv1.AuditAction_AUDIT_ACTION_READ}); err != nil {
+			t.Error(err)
+		}
+	}
+	// Three rounds taking turns, then concurrent writers.
+	const each = 20
+	for i := range 3 {
+		for _, p := range patients {
+			record(p, i)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, p := range patients {
+		for i := 3; i < each; i++ {
+			wg.Go(func() { record(p, i) })
+		}
+	}
+	wg.Wait()
+	if n, err := s.VerifyAudit(ctx); err != nil || n != len(patients)*each {
+		t.Fatalf("verify: %d events, %v; want %d intact", n, err, len(patients)*each)
+	}
+
+	db := rawDB(t, path)
+	type event struct {
+		seq            int64
+		patient        string
+		prevHash, hash []byte
+	}
+	var events []event
+	rows, err := db.Query(`SELECT seq, patient_id, prev_hash, hash FROM audit_events ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var e event
+		if err := rows.Scan(&e.seq, &e.patient, &e.prevHash, &e.hash); err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	rows.Close()
+	last := map[string][]byte{}
+	for _, e := range events {
+		if want := last[e.patient]; !bytes.Equal(e.prevHash, want) {
+			t.Errorf("event seq %d of %s chains to %x, want its patient's previous event %x", e.seq, e.patient, e.prevHash, want)
+		}
+		last[e.patient] = e.hash
+	}
+
+	// A changed event is named by its place in the whole trail.
+	if _, err := db.Exec(`DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete`); err != nil {
+		t.Fatal(err)
+	}
+	changed := 4 // patient-b's second event, in the rounds taking turns
+	if _, err := db.Exec(`UPDATE audit_events SET method = '/a/Other' WHERE seq = ?`, events[changed].seq); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.VerifyAudit(ctx)
+	if !errors.Is(err, storage.ErrAuditTampered) || n != changed || !strings.Contains(err.Error(), fmt.Sprintf("event %d (seq %d) was changed", changed+1, events[changed].seq)) {
+		t.Fatalf("verify after an edit: %d intact, %v; want the break at event %d", n, err, changed+1)
+	}
+	if _, err := db.Exec(`DELETE FROM audit_events WHERE seq = ?`, events[changed].seq); err != nil {
+		t.Fatal(err)
+	}
+	// A removed event is found at its patient's next event, not at the next of the trail.
+	next := changed + len(patients)
+	n, err = s.VerifyAudit(ctx)
+	if !errors.Is(err, storage.ErrAuditTampered) || n != next-1 || !strings.Contains(err.Error(), fmt.Sprintf("event %d (seq %d) does not follow", next, events[next].seq)) {
+		t.Fatalf("verify after a deletion: %d intact, %v; want the break at seq %d, %s's next event", n, err, events[next].seq, events[changed].patient)
 	}
 }

@@ -123,7 +123,7 @@ func (l *commitLoop) attempt(group []*pendingWrite, isolated bool) bool {
 		return true
 	}
 	committed := 0
-	seqs := &changeSeqs{}
+	seqs := newChangeSeqs()
 	creates := groupCreates{}
 	for _, w := range group {
 		w.tx, w.err = nil, nil

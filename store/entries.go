@@ -236,58 +236,84 @@ func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.
 	if err != nil {
 		return false, 0, err
 	}
-	seq, err := nextChangeSeq(ctx, tx)
-	if err != nil {
-		return false, 0, err
-	}
 	// The insert's trigger bumps the patient's journal version (migration 9); RETURNING
 	// sees the version from before the trigger ran (NULL: the patient's first change).
-	var before sql.NullInt64
+	// change_seq is the group's next number for the patient (nextChangeSeq) or, for the
+	// patient's first change in the group, one past its highest, read by the insert
+	// itself: in a statement of its own that read would cost the writer one statement more
+	// for nearly every create when many patients write at once, as few of a group's
+	// creates are of the same patient.
+	var (
+		before sql.NullInt64
+		seq    int64
+	)
 	err = tx.QueryRowContext(ctx, `INSERT INTO entries (id, patient_id, kind, occurred_time, code,
 		value, medication_id, body, create_time, update_time, change_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-		RETURNING (SELECT version FROM journal_versions WHERE journal_versions.patient_id = entries.patient_id)`,
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, COALESCE(?10,
+			(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries WHERE patient_id = ?2)))
+		ON CONFLICT (id) DO NOTHING
+		RETURNING (SELECT version FROM journal_versions WHERE journal_versions.patient_id = entries.patient_id), change_seq`,
 		e.Id, patientID, cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID,
-		cols.body, millis(tx.now), millis(tx.now), seq).Scan(&before)
+		cols.body, millis(tx.now), tx.seqs.next(patientID)).Scan(&before, &seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, 0, nil // the id is stored already: a retry
 	}
 	if err != nil {
 		return false, 0, err
 	}
+	tx.seqs.handedOut(patientID, seq)
 	return true, storage.JournalVersion(before.Int64 + 1), nil
 }
 
-func updateEntry(ctx context.Context, tx *Tx, e *medjournalv1.Entry) error {
+// updateEntry stores the patient's changed entry under the patient's next change_seq. The
+// patient is in the WHERE clause so that a number counted for one patient can never land
+// on another's row.
+func updateEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
 	cols, err := entryIndexColumns(e)
 	if err != nil {
 		return err
 	}
-	seq, err := nextChangeSeq(ctx, tx)
+	seq, err := nextChangeSeq(ctx, tx, patientID)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE entries SET kind = ?, occurred_time = ?, code = ?, value = ?,
-		medication_id = ?, body = ?, update_time = ?, change_seq = ? WHERE id = ?`,
+	res, err := tx.ExecContext(ctx, `UPDATE entries SET kind = ?, occurred_time = ?, code = ?, value = ?,
+		medication_id = ?, body = ?, update_time = ?, change_seq = ? WHERE id = ? AND patient_id = ?`,
 		cols.kind, cols.occurred, cols.code, cols.value, cols.medicationID, cols.body,
-		millis(tx.now), seq, e.Id)
-	if err != nil {
+		millis(tx.now), seq, e.Id, patientID)
+	if err := changedOne(res, err); err != nil {
 		return err
 	}
 	return bumpJournalVersionOfEntry(ctx, tx, e.Id)
 }
 
-func deleteEntry(ctx context.Context, tx *Tx, id string) error {
-	seq, err := nextChangeSeq(ctx, tx)
+// deleteEntry leaves the patient's entry as a tombstone under the patient's next
+// change_seq, so phones learn of the deletion through Sync.
+func deleteEntry(ctx context.Context, tx *Tx, patientID, id string) error {
+	seq, err := nextChangeSeq(ctx, tx, patientID)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE entries SET delete_time = ?, update_time = ?, change_seq = ?
-		WHERE id = ?`, millis(tx.now), millis(tx.now), seq, id)
-	if err != nil {
+	res, err := tx.ExecContext(ctx, `UPDATE entries SET delete_time = ?, update_time = ?, change_seq = ?
+		WHERE id = ? AND patient_id = ?`, millis(tx.now), millis(tx.now), seq, id, patientID)
+	if err := changedOne(res, err); err != nil {
 		return err
 	}
 	return bumpJournalVersionOfEntry(ctx, tx, id)
+}
+
+// changedOne is storage.ErrNotFound for an update that matched no row: callers have read the entry
+// as the patient's, so this only catches a caller that did not.
+func changedOne(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return storage.ErrNotFound
+	}
+	return nil
 }
 
 func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) error {
@@ -304,28 +330,63 @@ func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) erro
 	return nil
 }
 
-// nextChangeSeq is one past the highest change_seq. In the commit loop the group's
-// transaction reads the highest once, through its unique index, and counts on from it (see
-// changeSeqs); elsewhere every call reads it.
-func nextChangeSeq(ctx context.Context, tx *Tx) (int64, error) {
-	if tx.seqs != nil && tx.seqs.last > 0 {
-		tx.seqs.last++
-		return tx.seqs.last, nil
+// nextChangeSeq is one past the patient's highest change_seq: a Sync cursor follows one
+// patient's journal, so the numbers count per patient (migration 10). In the commit loop
+// the group's transaction reads a patient's highest once, through entries_by_patient_change,
+// and counts on from it (see changeSeqs); elsewhere every call reads it. insertEntry makes
+// the same read inside its insert.
+//
+// A patient's numbers must be handed out in the order their transactions commit, or a
+// phone could be given a cursor past a number whose change is not visible yet, and never
+// see it. What serializes them is the write to the patient's journal_versions row that
+// every insert, edit and delete of an entry makes in the same transaction (the insert's
+// trigger, bumpJournalVersionOfEntry): the transaction that reads the patient's highest
+// holds that row until it commits. With SQLite's single writer this holds trivially, the
+// writer holding the whole database from BEGIN to COMMIT, whatever the order of the two
+// statements. A backend with concurrent writers must lock the row first and read the
+// highest after (on PostgreSQL in READ COMMITTED: the bump itself, or SELECT ... FROM
+// journal_versions WHERE patient_id = $1 FOR UPDATE once the row exists), so that a second
+// writer of the same patient waits for the first to commit and then counts on from its
+// number. Writers of different patients never wait for each other.
+func nextChangeSeq(ctx context.Context, tx *Tx, patientID string) (int64, error) {
+	if next := tx.seqs.next(patientID); next.Valid {
+		tx.seqs.handedOut(patientID, next.Int64)
+		return next.Int64, nil
 	}
 	var seq int64
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries`).Scan(&seq)
-	if err == nil && tx.seqs != nil {
-		tx.seqs.last = seq
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(change_seq), 0) + 1 FROM entries WHERE patient_id = ?`,
+		patientID).Scan(&seq)
+	if err == nil {
+		tx.seqs.handedOut(patientID, seq)
 	}
 	return seq, err
 }
 
-// changeSeqs counts change_seq values through one commit-loop transaction. A write rolled
-// back to its savepoint leaves its numbers unused: Sync cursors only need the order, not
-// consecutive numbers, and the order still follows commit order, as one writer assigns
-// them all.
+// changeSeqs counts each patient's change_seq values through one commit-loop transaction.
+// A write rolled back to its savepoint leaves its numbers unused: Sync cursors only need
+// the order, not consecutive numbers, and the order still follows commit order, as one
+// writer assigns them all.
 type changeSeqs struct {
-	last int64 // the last number handed out; 0 before the first read
+	last map[string]int64 // patient → the last number handed out; absent before the first
+}
+
+func newChangeSeqs() *changeSeqs { return &changeSeqs{last: map[string]int64{}} }
+
+// next is the patient's next number if this transaction counts it already: NULL before
+// the patient's first change in it, and outside the commit loop, where c is nil.
+func (c *changeSeqs) next(patientID string) sql.NullInt64 {
+	if c == nil {
+		return sql.NullInt64{}
+	}
+	last, ok := c.last[patientID]
+	return sql.NullInt64{Int64: last + 1, Valid: ok}
+}
+
+// handedOut notes that seq went to a change of the patient.
+func (c *changeSeqs) handedOut(patientID string, seq int64) {
+	if c != nil {
+		c.last[patientID] = seq
+	}
 }
 
 // indexColumns are the entry facts stored beside the body for queries.

@@ -65,12 +65,12 @@ func (j journalTx) InsertEntry(ctx context.Context, patientID string, e *medjour
 	return out, version, nil
 }
 
-func (j journalTx) UpdateEntry(ctx context.Context, e *medjournalv1.Entry) error {
-	return updateEntry(ctx, j.tx, e)
+func (j journalTx) UpdateEntry(ctx context.Context, patientID string, e *medjournalv1.Entry) error {
+	return updateEntry(ctx, j.tx, patientID, e)
 }
 
-func (j journalTx) DeleteEntry(ctx context.Context, id string) error {
-	return deleteEntry(ctx, j.tx, id)
+func (j journalTx) DeleteEntry(ctx context.Context, patientID, id string) error {
+	return deleteEntry(ctx, j.tx, patientID, id)
 }
 
 func (j journalTx) Entry(ctx context.Context, id string) (*storage.StoredEntry, error) {

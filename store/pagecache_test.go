@@ -69,7 +69,7 @@ func TestFirstPageMatchesSQLAfterEveryWrite(t *testing.T) {
 				}
 				stored.Entry.Kind = temperature(36.6)
 				stored.Entry.Comment = fmt.Sprint("edited at step ", i)
-				return tx.UpdateEntry(ctx, stored.Entry)
+				return tx.UpdateEntry(ctx, stored.PatientID, stored.Entry)
 			})
 			if err != nil && !errors.Is(err, storage.ErrNotFound) { // deleted at an earlier step
 				t.Fatal(err)
@@ -81,7 +81,7 @@ func TestFirstPageMatchesSQLAfterEveryWrite(t *testing.T) {
 				if stored, err := tx.Entry(ctx, target.Id); err != nil || stored.Deleted {
 					return err // deleted at an earlier step: nothing to do
 				}
-				return tx.DeleteEntry(ctx, target.Id)
+				return tx.DeleteEntry(ctx, patients[0], target.Id)
 			})
 			if err != nil {
 				t.Fatal(err)

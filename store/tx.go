@@ -22,7 +22,8 @@ type Tx struct {
 	// that already had rows from one in this Tx (see prepared).
 	stmts   *stmtCache
 	cursors map[string]bool
-	// seqs, in the commit loop, is the group transaction's change_seq counter.
+	// seqs, in the commit loop, are the group transaction's change_seq counters, one a
+	// patient.
 	seqs *changeSeqs
 	// inWriter marks the commit loop's transactions, whose statements run to the end
 	// whatever their request's context does (statementContext).
