@@ -30,7 +30,7 @@ func (s *Store) CreateAccount(ctx context.Context, a *medjournalv1.Account, pass
 	if err != nil {
 		return nil, fmt.Errorf("encode risk factors: %w", err)
 	}
-	err = s.write(ctx, func(tx *Tx) error {
+	err = s.write(ctx, func(tx *dbTx) error {
 		created.CreateTime = timestamppb.New(tx.now)
 		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, email, display_name, role,
 			time_zone, password_hash, birth_year, sex, smoking_status, risk_factors,
@@ -50,7 +50,7 @@ func (s *Store) CreateAccount(ctx context.Context, a *medjournalv1.Account, pass
 // Account returns the account with the given id.
 func (s *Store) Account(ctx context.Context, id string) (*medjournalv1.Account, error) {
 	var a *medjournalv1.Account
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var err error
 		a, err = accountByID(ctx, tx, id)
 		return err
@@ -68,7 +68,7 @@ func (s *Store) Credentials(ctx context.Context, email string) (*medjournalv1.Ac
 		a    *medjournalv1.Account
 		hash string
 	)
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		row := tx.QueryRowContext(ctx, `SELECT `+accountColumns+`, password_hash
 			FROM accounts WHERE email = ?`, storage.NormalizeEmail(email))
 		var err error
@@ -85,7 +85,7 @@ func (s *Store) Credentials(ctx context.Context, email string) (*medjournalv1.Ac
 // all in one transaction so concurrent updates cannot lose each other's fields.
 func (s *Store) UpdateProfile(ctx context.Context, accountID string, change func(*medjournalv1.Profile) error) (*medjournalv1.Profile, error) {
 	var p *medjournalv1.Profile
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		a, err := accountByID(ctx, tx, accountID)
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *Store) UpdateProfile(ctx context.Context, accountID string, change func
 	return p, nil
 }
 
-func accountByID(ctx context.Context, tx *Tx, id string) (*medjournalv1.Account, error) {
+func accountByID(ctx context.Context, tx *dbTx, id string) (*medjournalv1.Account, error) {
 	row := tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id)
 	return scanAccount(row)
 }

@@ -19,7 +19,7 @@ import (
 
 // RecordAudit appends one audit event, for reads (changes use storage.WithAudit).
 func (s *Store) RecordAudit(ctx context.Context, rec storage.AuditRecord) error {
-	err := s.commits.submit(ctx, func(tx *Tx) error { return appendAudit(ctx, tx, rec) }, false)
+	err := s.commits.submit(ctx, func(tx *dbTx) error { return appendAudit(ctx, tx, rec) }, false)
 	if err != nil {
 		return fmt.Errorf("record audit event: %w", err)
 	}
@@ -41,7 +41,7 @@ func (s *Store) RecordAudit(ctx context.Context, rec storage.AuditRecord) error 
 // per patient (patient_id, hash of the newest event), takes it with INSERT ... ON CONFLICT
 // DO NOTHING and SELECT ... FOR UPDATE, chains to its hash and updates it in the same
 // transaction. Appends for different patients never wait for each other.
-func appendAudit(ctx context.Context, tx *Tx, rec storage.AuditRecord) error {
+func appendAudit(ctx context.Context, tx *dbTx, rec storage.AuditRecord) error {
 	prev := []byte{}
 	err := tx.QueryRowContext(ctx, `SELECT hash FROM audit_events WHERE patient_id = ? ORDER BY seq DESC LIMIT 1`,
 		rec.PatientID).Scan(&prev)

@@ -13,7 +13,7 @@ import (
 // and returns when it expires.
 func (s *Store) CreateInvite(ctx context.Context, patientID string, codeHash []byte, ttl time.Duration) (time.Time, error) {
 	var expires time.Time
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		expires = tx.now.Add(ttl)
 		_, err := tx.ExecContext(ctx, `INSERT INTO invites (code_hash, patient_id, create_time, expire_time)
 			VALUES (?, ?, ?, ?)`, codeHash, patientID, millis(tx.now), millis(expires))
@@ -30,7 +30,7 @@ func (s *Store) CreateInvite(ctx context.Context, patientID string, codeHash []b
 // storage.ErrNotFound, all alike, so a guesser learns nothing.
 func (s *Store) AcceptInvite(ctx context.Context, codeHash []byte, clinicianID string) (*medjournalv1.Account, error) {
 	var patient *medjournalv1.Account
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		var patientID string
 		err := tx.QueryRowContext(ctx, `SELECT patient_id FROM invites
 			WHERE code_hash = ? AND used_by IS NULL AND expire_time > ?`,
@@ -97,7 +97,7 @@ func (s *Store) ListCareTeam(ctx context.Context, patientID string) ([]*medjourn
 
 func (s *Store) grantAccounts(ctx context.Context, idsQuery, id string) ([]*medjournalv1.Account, error) {
 	var out []*medjournalv1.Account
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts
 			WHERE id IN (`+idsQuery+`) ORDER BY display_name, id`, id)
 		if err != nil {
@@ -121,7 +121,7 @@ func (s *Store) grantAccounts(ctx context.Context, idsQuery, id string) ([]*medj
 
 // RevokeAccess removes the clinician's access to the patient's journal.
 func (s *Store) RevokeAccess(ctx context.Context, patientID, clinicianID string) error {
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM grants WHERE patient_id = ? AND clinician_id = ?`, patientID, clinicianID)
 		if err != nil {
 			return err

@@ -91,7 +91,7 @@ func TestChangeSeqPerPatientMigration(t *testing.T) {
 	if err := s.CheckIntegrity(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.write(ctx, func(tx *Tx) error { return checkForeignKeys(ctx, tx) }); err != nil {
+	if err := s.write(ctx, func(tx *dbTx) error { return checkForeignKeys(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
 	// The same indexes and trigger, the Sync index now unique; nothing unique on the
@@ -122,7 +122,7 @@ func TestChangeSeqPerPatientMigration(t *testing.T) {
 		}
 	}
 	// The evidence's reference to entries still holds and is enforced again.
-	err = s.write(ctx, func(tx *Tx) error {
+	err = s.write(ctx, func(tx *dbTx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES ('flag-a', 'no-such-entry')`)
 		return err
 	})

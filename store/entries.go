@@ -19,7 +19,7 @@ import (
 // Entry returns one live entry of the patient's journal.
 func (s *Store) Entry(ctx context.Context, patientID, id string) (*medjournalv1.Entry, error) {
 	var out *medjournalv1.Entry
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var err error
 		out, err = liveEntry(ctx, tx, patientID, id)
 		return err
@@ -59,7 +59,7 @@ func (s *Store) ListEntries(ctx context.Context, f storage.EntryFilter) ([]*medj
 	if f.From.IsZero() && f.To.IsZero() && len(f.Kinds) == 0 && f.After == nil {
 		out, err = s.newestPage(ctx, f.PatientID, f.Limit, query, args)
 	} else {
-		err = s.read(ctx, func(tx *Tx) error {
+		err = s.read(ctx, func(tx *dbTx) error {
 			out, err = liveEntries(ctx, tx, query, args...)
 			return err
 		})
@@ -86,7 +86,7 @@ func (s *Store) newestPage(ctx context.Context, patientID string, limit int, que
 		}
 	}
 	var out []*medjournalv1.Entry
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		// The page is cached with the version read in its own snapshot.
 		v, err := patientJournalVersion(ctx, tx, patientID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -106,7 +106,7 @@ func (s *Store) newestPage(ctx context.Context, patientID string, limit int, que
 // EntriesBetween returns the patient's live entries in [start, end), oldest first.
 func (s *Store) EntriesBetween(ctx context.Context, patientID string, start, end time.Time) ([]*medjournalv1.Entry, error) {
 	var out []*medjournalv1.Entry
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var err error
 		out, err = liveEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
 			WHERE patient_id = ? AND delete_time IS NULL AND occurred_time >= ? AND occurred_time < ?
@@ -162,7 +162,7 @@ func scanEntry(row scanner) (*storedEntry, error) {
 	return &r, nil
 }
 
-func queryEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*storedEntry, error) {
+func queryEntries(ctx context.Context, tx *dbTx, query string, args ...any) ([]*storedEntry, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -180,13 +180,13 @@ func queryEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*st
 }
 
 // entryRow returns the entry with that id, live or deleted, of any patient.
-func entryRow(ctx context.Context, tx *Tx, id string) (*storedEntry, error) {
+func entryRow(ctx context.Context, tx *dbTx, id string) (*storedEntry, error) {
 	return scanEntry(tx.QueryRowContext(ctx, `SELECT `+entryColumns+` FROM entries WHERE id = ?`, id))
 }
 
 // liveEntry returns the patient's entry with its flag ids unless it is deleted or someone
 // else's.
-func liveEntry(ctx context.Context, tx *Tx, patientID, id string) (*medjournalv1.Entry, error) {
+func liveEntry(ctx context.Context, tx *dbTx, patientID, id string) (*medjournalv1.Entry, error) {
 	r, err := entryRow(ctx, tx, id)
 	if err != nil {
 		return nil, err
@@ -199,7 +199,7 @@ func liveEntry(ctx context.Context, tx *Tx, patientID, id string) (*medjournalv1
 
 // liveEntries runs an entry query and returns its entries, with their flag ids if the
 // query selects them (entryColumns; ruleEntryColumns leaves them out).
-func liveEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*medjournalv1.Entry, error) {
+func liveEntries(ctx context.Context, tx *dbTx, query string, args ...any) ([]*medjournalv1.Entry, error) {
 	rows, err := queryEntries(ctx, tx, query, args...)
 	if err != nil {
 		return nil, err
@@ -216,7 +216,7 @@ func liveEntries(ctx context.Context, tx *Tx, query string, args ...any) ([]*med
 // writer's cache and no medication can be deleted between the check and the insert; a read
 // transaction before the write cost 4 % of a create's CPU, most of it remapping the file
 // that every commit had changed.
-func checkDoseMedication(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
+func checkDoseMedication(ctx context.Context, tx *dbTx, patientID string, e *medjournalv1.Entry) error {
 	dose := e.GetDose()
 	if dose == nil {
 		return nil
@@ -231,7 +231,7 @@ func checkDoseMedication(ctx context.Context, tx *Tx, patientID string, e *medjo
 
 // insertEntry stores a new entry and returns the patient's journal version after it, or
 // inserted false (and nothing written) when an entry with that id exists.
-func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) (inserted bool, v storage.JournalVersion, err error) {
+func insertEntry(ctx context.Context, tx *dbTx, patientID string, e *medjournalv1.Entry) (inserted bool, v storage.JournalVersion, err error) {
 	cols, err := entryIndexColumns(e)
 	if err != nil {
 		return false, 0, err
@@ -268,7 +268,7 @@ func insertEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.
 // updateEntry stores the patient's changed entry under the patient's next change_seq. The
 // patient is in the WHERE clause so that a number counted for one patient can never land
 // on another's row.
-func updateEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.Entry) error {
+func updateEntry(ctx context.Context, tx *dbTx, patientID string, e *medjournalv1.Entry) error {
 	cols, err := entryIndexColumns(e)
 	if err != nil {
 		return err
@@ -289,7 +289,7 @@ func updateEntry(ctx context.Context, tx *Tx, patientID string, e *medjournalv1.
 
 // deleteEntry leaves the patient's entry as a tombstone under the patient's next
 // change_seq, so phones learn of the deletion through Sync.
-func deleteEntry(ctx context.Context, tx *Tx, patientID, id string) error {
+func deleteEntry(ctx context.Context, tx *dbTx, patientID, id string) error {
 	seq, err := nextChangeSeq(ctx, tx, patientID)
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func changedOne(res sql.Result, err error) error {
 	return nil
 }
 
-func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) error {
+func bumpJournalVersionOfEntry(ctx context.Context, tx *dbTx, entryID string) error {
 	var patientID string
 	err := tx.QueryRowContext(ctx, `INSERT INTO journal_versions (patient_id, version)
 		SELECT patient_id, 1 FROM entries WHERE id = ?
@@ -348,7 +348,7 @@ func bumpJournalVersionOfEntry(ctx context.Context, tx *Tx, entryID string) erro
 // journal_versions WHERE patient_id = $1 FOR UPDATE once the row exists), so that a second
 // writer of the same patient waits for the first to commit and then counts on from its
 // number. Writers of different patients never wait for each other.
-func nextChangeSeq(ctx context.Context, tx *Tx, patientID string) (int64, error) {
+func nextChangeSeq(ctx context.Context, tx *dbTx, patientID string) (int64, error) {
 	if next := tx.seqs.next(patientID); next.Valid {
 		tx.seqs.handedOut(patientID, next.Int64)
 		return next.Int64, nil

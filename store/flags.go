@@ -47,7 +47,7 @@ func (s *Store) ListFlags(ctx context.Context, f storage.FlagFilter) ([]*medjour
 	query := `SELECT id FROM flags WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY urgency DESC, create_time, id LIMIT ?`
 	var out []*medjournalv1.Flag
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		ids, err := queryStrings(ctx, tx, query, args...)
 		if err != nil {
 			return err
@@ -64,7 +64,7 @@ func (s *Store) ListFlags(ctx context.Context, f storage.FlagFilter) ([]*medjour
 // Flag returns one flag with its evidence and history.
 func (s *Store) Flag(ctx context.Context, id string) (*medjournalv1.Flag, error) {
 	var out []*medjournalv1.Flag
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var err error
 		out, err = flagsByID(ctx, tx, []string{id})
 		return err
@@ -82,7 +82,7 @@ func (s *Store) Flag(ctx context.Context, id string) (*medjournalv1.Flag, error)
 // occurred then, in triage order.
 func (s *Store) FlagsBetween(ctx context.Context, patientID string, start, end time.Time) ([]*medjournalv1.Flag, error) {
 	var out []*medjournalv1.Flag
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		ids, err := queryStrings(ctx, tx, `SELECT id FROM flags WHERE patient_id = ? AND (
 				(create_time >= ? AND create_time < ?) OR id IN (
 					SELECT ev.flag_id FROM flag_evidence ev JOIN entries e ON e.id = ev.entry_id
@@ -103,7 +103,7 @@ func (s *Store) FlagsBetween(ctx context.Context, patientID string, start, end t
 
 // flagsByID loads flags with evidence and events, in the order of ids; unknown ids are
 // skipped.
-func flagsByID(ctx context.Context, tx *Tx, ids []string) ([]*medjournalv1.Flag, error) {
+func flagsByID(ctx context.Context, tx *dbTx, ids []string) ([]*medjournalv1.Flag, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -193,7 +193,7 @@ func flagsByID(ctx context.Context, tx *Tx, ids []string) ([]*medjournalv1.Flag,
 	return out, nil
 }
 
-func queryStrings(ctx context.Context, tx *Tx, query string, args ...any) ([]string, error) {
+func queryStrings(ctx context.Context, tx *dbTx, query string, args ...any) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

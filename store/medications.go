@@ -23,7 +23,7 @@ func (s *Store) CreateMedication(ctx context.Context, patientID string, m *medjo
 		m.Id = uuid.NewString()
 	}
 	var out *medjournalv1.Medication
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		existing, err := medicationByID(ctx, tx, m.Id)
 		switch {
 		case err == nil:
@@ -59,7 +59,7 @@ func (s *Store) CreateMedication(ctx context.Context, patientID string, m *medjo
 // Medication returns one of the patient's medications; another patient's is storage.ErrNotFound.
 func (s *Store) Medication(ctx context.Context, patientID, id string) (*medjournalv1.Medication, error) {
 	var m *medjournalv1.Medication
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var err error
 		m, err = patientMedication(ctx, tx, patientID, id)
 		return err
@@ -73,7 +73,7 @@ func (s *Store) Medication(ctx context.Context, patientID, id string) (*medjourn
 // ListMedications returns the patient's whole regimen, by display name.
 func (s *Store) ListMedications(ctx context.Context, patientID string) ([]*medjournalv1.Medication, error) {
 	var out []*medjournalv1.Medication
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var err error
 		out, err = medicationsOf(ctx, tx, patientID)
 		return err
@@ -88,7 +88,7 @@ func (s *Store) ListMedications(ctx context.Context, patientID string) ([]*medjo
 // one transaction.
 func (s *Store) UpdateMedication(ctx context.Context, patientID, id string, change func(*medjournalv1.Medication) error) (*medjournalv1.Medication, error) {
 	var out *medjournalv1.Medication
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		m, err := patientMedication(ctx, tx, patientID, id)
 		if err != nil {
 			return err
@@ -122,7 +122,7 @@ func (s *Store) UpdateMedication(ctx context.Context, patientID, id string, chan
 // storage.ErrFailedPrecondition: deleting it would orphan journal entries.
 func (s *Store) DeleteMedication(ctx context.Context, patientID, id string) (*medjournalv1.Medication, error) {
 	var out *medjournalv1.Medication
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		var err error
 		out, err = patientMedication(ctx, tx, patientID, id)
 		if err != nil {
@@ -146,7 +146,7 @@ func (s *Store) DeleteMedication(ctx context.Context, patientID, id string) (*me
 	return out, nil
 }
 
-func patientMedication(ctx context.Context, tx *Tx, patientID, id string) (*medjournalv1.Medication, error) {
+func patientMedication(ctx context.Context, tx *dbTx, patientID, id string) (*medjournalv1.Medication, error) {
 	m, err := medicationByID(ctx, tx, id)
 	if err != nil {
 		return nil, err
@@ -157,12 +157,12 @@ func patientMedication(ctx context.Context, tx *Tx, patientID, id string) (*medj
 	return m, nil
 }
 
-func medicationByID(ctx context.Context, tx *Tx, id string) (*medjournalv1.Medication, error) {
+func medicationByID(ctx context.Context, tx *dbTx, id string) (*medjournalv1.Medication, error) {
 	return scanMedication(tx.QueryRowContext(ctx, `SELECT id, patient_id, body, create_time,
 		update_time FROM medications WHERE id = ?`, id))
 }
 
-func medicationsOf(ctx context.Context, tx *Tx, patientID string) ([]*medjournalv1.Medication, error) {
+func medicationsOf(ctx context.Context, tx *dbTx, patientID string) ([]*medjournalv1.Medication, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, patient_id, body, create_time, update_time
 		FROM medications WHERE patient_id = ?`, patientID)
 	if err != nil {

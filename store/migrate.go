@@ -123,7 +123,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration) (err error) {
 			}
 		}()
 	}
-	return s.write(ctx, func(tx *Tx) error {
+	return s.write(ctx, func(tx *dbTx) error {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration) (err error) {
 
 // checkForeignKeys fails if any row references a row that does not exist, naming the
 // first.
-func checkForeignKeys(ctx context.Context, tx *Tx) error {
+func checkForeignKeys(ctx context.Context, tx *dbTx) error {
 	var (
 		table, parent string
 		rowid         sql.NullInt64

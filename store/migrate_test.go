@@ -41,7 +41,7 @@ func TestJournalVersionsMoveOutOfAccounts(t *testing.T) {
 	}
 	for patient, want := range map[string]storage.JournalVersion{"p-busy": 42, "p-new": 1} {
 		var got storage.JournalVersion
-		err := s.write(ctx, func(tx *Tx) error {
+		err := s.write(ctx, func(tx *dbTx) error {
 			var err error
 			got, err = bumpJournalVersionTo(ctx, tx, patient)
 			return err

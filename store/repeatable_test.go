@@ -37,7 +37,7 @@ func TestRepeatableGroupRunsAgainIsolatedWhenAWriteFails(t *testing.T) {
 				e := mildSymptom("cough", now.Add(-time.Duration(i+1)*time.Minute))
 				ids[i] = e.GetId()
 				group = append(group, &pendingWrite{ctx: ctx, repeatable: w.repeatable, done: make(chan error, 1),
-					fn: func(tx *Tx) error {
+					fn: func(tx *dbTx) error {
 						runs[i]++
 						if _, _, err := (journalTx{tx}).InsertEntry(ctx, p, e); err != nil {
 							return err

@@ -12,7 +12,7 @@ const ruleEntryColumns = `id, patient_id, body, occurred_time, create_time, upda
 // ruleEntries reads the patient's live entries the rules read with occurred times from lo
 // to hi milliseconds inclusive, ordered by occurred time, then id: every kind but notes, or only
 // lab results.
-func ruleEntries(ctx context.Context, tx *Tx, patientID string, labs bool, lo, hi int64) ([]*medjournalv1.Entry, error) {
+func ruleEntries(ctx context.Context, tx *dbTx, patientID string, labs bool, lo, hi int64) ([]*medjournalv1.Entry, error) {
 	kind := `kind != ?`
 	kindArg := int32(medjournalv1.EntryKind_ENTRY_KIND_NOTE)
 	if labs {

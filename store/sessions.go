@@ -15,7 +15,7 @@ import (
 // The session ends at expireAfter from now at the latest.
 func (s *Store) CreateSession(ctx context.Context, accountID string, tokenHash []byte, expireAfter time.Duration, userAgent string) (storage.Session, error) {
 	sess := storage.Session{ID: uuid.NewString(), AccountID: accountID, TokenHash: tokenHash, UserAgent: userAgent}
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		sess.CreateTime, sess.LastUsedTime = tx.now, tx.now
 		sess.ExpireTime = tx.now.Add(expireAfter)
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, token_hash, account_id,
@@ -37,7 +37,7 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte) (stora
 		sess storage.Session
 		acct *medjournalv1.Account
 	)
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var created, expires, used int64
 		err := tx.QueryRowContext(ctx, `SELECT id, account_id, token_hash, create_time,
 			expire_time, last_used_time, user_agent FROM sessions WHERE token_hash = ?`,
@@ -58,7 +58,7 @@ func (s *Store) SessionByTokenHash(ctx context.Context, tokenHash []byte) (stora
 
 // TouchSession records that the session was used now, for the idle timeout.
 func (s *Store) TouchSession(ctx context.Context, id string) error {
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_used_time = ? WHERE id = ?`,
 			millis(tx.now), id)
 		return err
@@ -95,7 +95,7 @@ func (s *Store) SessionsOf(ctx context.Context, accountID string) ([]storage.Ses
 // DeleteSession ends one of the account's sessions; its token stops working at once.
 // Another account's session is storage.ErrNotFound.
 func (s *Store) DeleteSession(ctx context.Context, accountID, id string) error {
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND account_id = ?`, id, accountID)
 		if err != nil {
 			return err
@@ -115,7 +115,7 @@ func (s *Store) DeleteSession(ctx context.Context, accountID, id string) error {
 // been used since idleBefore, and reports how many it removed.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, idleBefore time.Time) (int64, error) {
 	var n int64
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expire_time <= ? OR last_used_time < ?`,
 			millis(tx.now), millis(idleBefore))
 		if err != nil {

@@ -19,7 +19,7 @@ import (
 func (s *Store) CreateShareLink(ctx context.Context, patientID string, tokenHash []byte, from, to time.Time, ttl time.Duration) (*medjournalv1.ShareLink, error) {
 	id := uuid.NewString()
 	var out *medjournalv1.ShareLink
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO share_links (id, patient_id, token_hash, from_time, to_time,
 			create_time, expire_time) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			id, patientID, tokenHash, nullMillis(from), nullMillis(to), millis(tx.now), millis(tx.now.Add(ttl)))
@@ -41,7 +41,7 @@ func (s *Store) CreateShareLink(ctx context.Context, patientID string, tokenHash
 // ListShareLinks returns the patient's links, newest first.
 func (s *Store) ListShareLinks(ctx context.Context, patientID string) ([]*medjournalv1.ShareLink, error) {
 	var out []*medjournalv1.ShareLink
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+shareLinkColumns+` FROM share_links
 			WHERE patient_id = ? ORDER BY create_time DESC, id`, patientID)
 		if err != nil {
@@ -66,7 +66,7 @@ func (s *Store) ListShareLinks(ctx context.Context, patientID string) ([]*medjou
 // RevokeShareLink closes one of the patient's links at once. Revoking twice is fine.
 func (s *Store) RevokeShareLink(ctx context.Context, patientID, id string) (*medjournalv1.ShareLink, error) {
 	var out *medjournalv1.ShareLink
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE share_links SET revoke_time = COALESCE(revoke_time, ?)
 			WHERE id = ? AND patient_id = ?`, millis(tx.now), id, patientID)
 		if err != nil {
@@ -92,7 +92,7 @@ func (s *Store) RevokeShareLink(ctx context.Context, patientID, id string) (*med
 // all alike.
 func (s *Store) OpenShareLink(ctx context.Context, tokenHash []byte, method string) (*storage.ShareLink, error) {
 	var out *storage.ShareLink
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		link, err := shareLinkWhere(ctx, tx, "token_hash = ?", tokenHash)
 		if err != nil {
 			return err
@@ -116,7 +116,7 @@ func (s *Store) OpenShareLink(ctx context.Context, tokenHash []byte, method stri
 
 const shareLinkColumns = `id, patient_id, from_time, to_time, create_time, expire_time, revoke_time, view_count`
 
-func shareLinkWhere(ctx context.Context, tx *Tx, where string, arg any) (*storage.ShareLink, error) {
+func shareLinkWhere(ctx context.Context, tx *dbTx, where string, arg any) (*storage.ShareLink, error) {
 	return scanShareLink(tx.QueryRowContext(ctx, `SELECT `+shareLinkColumns+` FROM share_links WHERE `+where, arg))
 }
 

@@ -104,7 +104,7 @@ func (c *stmtCache) close() {
 }
 
 // ExecContext runs a statement that returns no rows, prepared if it has been before.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (tx *dbTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(query, false); st != nil {
 		return tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
@@ -113,7 +113,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 // QueryContext runs a query, prepared if it has been before.
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *dbTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(query, true); st != nil {
 		return tx.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
@@ -122,7 +122,7 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 }
 
 // QueryRowContext runs a query for at most one row, prepared if it has been before.
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *dbTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(query, true); st != nil {
 		return tx.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
@@ -132,9 +132,9 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // prepared returns the prepared statement for query, or nil to run it unprepared. SQLite
 // steps one cursor per prepared statement, so a query that returns rows uses it only the
-// first time in a Tx: a second use could come while the first one's rows are still open
+// first time in a dbTx: a second use could come while the first one's rows are still open
 // (a loop over a query running the same query), and would reset them under the loop.
-func (tx *Tx) prepared(query string, cursor bool) *sql.Stmt {
+func (tx *dbTx) prepared(query string, cursor bool) *sql.Stmt {
 	if tx.stmts == nil {
 		return nil
 	}

@@ -41,7 +41,7 @@ func TestStatementsArePreparedAfterFirstUse(t *testing.T) {
 	ctx := context.Background()
 	count := func() int {
 		n := 0
-		err := s.read(ctx, func(tx *Tx) error {
+		err := s.read(ctx, func(tx *dbTx) error {
 			rows, err := tx.QueryContext(ctx, emailsQuery)
 			if err != nil {
 				return err
@@ -85,7 +85,7 @@ func TestStatementsArePreparedAfterFirstUse(t *testing.T) {
 func TestNestedSameQueryKeepsTheOuterRows(t *testing.T) {
 	s := openForStatements(t)
 	ctx := context.Background()
-	warm := func(tx *Tx) error {
+	warm := func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx, emailsQuery)
 		if err != nil {
 			return err
@@ -98,7 +98,7 @@ func TestNestedSameQueryKeepsTheOuterRows(t *testing.T) {
 		}
 	}
 	var outer, inner int
-	err := s.read(ctx, func(tx *Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx, emailsQuery)
 		if err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 // changesSince is the patient's changes after the cursor since, oldest first, at most limit.
 // change_seq counts per patient (nextChangeSeq), so a cursor is a position in its own
 // patient's changes.
-func changesSince(ctx context.Context, tx *Tx, patientID string, since int64, limit int) (storage.ChangeSet, error) {
+func changesSince(ctx context.Context, tx *dbTx, patientID string, since int64, limit int) (storage.ChangeSet, error) {
 	res := storage.ChangeSet{Cursor: since}
 	rows, err := queryEntries(ctx, tx, `SELECT `+entryColumns+` FROM entries
 		WHERE patient_id = ? AND change_seq > ? ORDER BY change_seq LIMIT ?`,

@@ -12,14 +12,14 @@ import (
 	"github.com/medjournal/medjournal/storage"
 )
 
-// Tx is a transaction with the single time every row it writes is stamped with.
-type Tx struct {
+// dbTx is a transaction with the single time every row it writes is stamped with.
+type dbTx struct {
 	*sql.Tx
 	now time.Time
 	// afterCommit runs once the write is durable, never if it is rolled back.
 	afterCommit []func()
 	// stmts are the pool's prepared statements (nil: none), and cursors the queries
-	// that already had rows from one in this Tx (see prepared).
+	// that already had rows from one in this dbTx (see prepared).
 	stmts   *stmtCache
 	cursors map[string]bool
 	// seqs, in the commit loop, are the group transaction's change_seq counters, one a
@@ -36,12 +36,12 @@ type Tx struct {
 
 // createdSince are the entries created in tx's group, this write's included, for the
 // patient, oldest first.
-func (tx *Tx) createdSince(patientID string) []storage.CreatedEntry {
+func (tx *dbTx) createdSince(patientID string) []storage.CreatedEntry {
 	return append(slices.Clip(tx.groupCreates[patientID]), tx.created[patientID]...)
 }
 
 // recordCreated notes an entry tx created, with the version its insert made.
-func (tx *Tx) recordCreated(patientID string, v storage.JournalVersion, e *medjournalv1.Entry) {
+func (tx *dbTx) recordCreated(patientID string, v storage.JournalVersion, e *medjournalv1.Entry) {
 	if !tx.inWriter {
 		return // outside the commit loop: no writer group to follow
 	}
@@ -58,7 +58,7 @@ func (tx *Tx) recordCreated(patientID string, v storage.JournalVersion, e *medjo
 // runs its outcome is decided anyway (commitLoop.submit): a request that goes away leaves
 // its write to finish or fail with its group, and the client's retry with the same id finds
 // it stored. Reads keep their context, so a long read stops when its caller goes.
-func (tx *Tx) statementContext(ctx context.Context) context.Context {
+func (tx *dbTx) statementContext(ctx context.Context) context.Context {
 	if tx.inWriter {
 		return context.WithoutCancel(ctx)
 	}
@@ -75,7 +75,7 @@ type groupCreates map[string][]storage.CreatedEntry
 // grouped into one transaction by the commit loop, each in its own savepoint (but see
 // writeRepeatable), so many requests share one disk flush while one request's failure
 // leaves the others untouched.
-func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(*dbTx) error) error {
 	return s.submitWrite(ctx, fn, false)
 }
 
@@ -83,14 +83,14 @@ func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 // its group be rolled back and run again (commitLoop.commit): fn changes the database
 // only through tx and sets, never accumulates, what it hands back. Such writes run without
 // a savepoint of their own while nothing fails.
-func (s *Store) writeRepeatable(ctx context.Context, fn func(*Tx) error) error {
+func (s *Store) writeRepeatable(ctx context.Context, fn func(*dbTx) error) error {
 	return s.submitWrite(ctx, fn, true)
 }
 
-func (s *Store) submitWrite(ctx context.Context, fn func(*Tx) error, repeatable bool) error {
+func (s *Store) submitWrite(ctx context.Context, fn func(*dbTx) error, repeatable bool) error {
 	if rec, audited := storage.AuditOf(ctx); audited {
 		inner := fn
-		fn = func(tx *Tx) error {
+		fn = func(tx *dbTx) error {
 			if err := inner(tx); err != nil {
 				return err
 			}
@@ -102,14 +102,14 @@ func (s *Store) submitWrite(ctx context.Context, fn func(*Tx) error, repeatable 
 
 // read runs fn in a read-only transaction on the reader pool, so everything fn reads comes
 // from one consistent snapshot.
-func (s *Store) read(ctx context.Context, fn func(*Tx) error) error {
+func (s *Store) read(ctx context.Context, fn func(*dbTx) error) error {
 	s.readerStmts.prepareWanted(ctx)
 	sqlTx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapError(err))
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.readerStmts}
+	tx := &dbTx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.readerStmts}
 	return mapError(fn(tx))
 }
 

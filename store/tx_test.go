@@ -13,7 +13,7 @@ func TestWriteOutlivesItsRequest(t *testing.T) {
 	s, _ := openTemp(t)
 	p := createPatient(t, s, "ctx@example.com")
 	ctx, cancel := context.WithCancel(context.Background())
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *dbTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = 'first' WHERE id = ?`, p); err != nil {
 			return err
 		}
@@ -28,7 +28,7 @@ func TestWriteOutlivesItsRequest(t *testing.T) {
 	if err := s.reader.QueryRowContext(context.Background(), `SELECT display_name FROM accounts WHERE id = ?`, p).Scan(&name); err != nil || name != "second" {
 		t.Fatalf("display name %q (err %v), want the whole write: second", name, err)
 	}
-	err = s.read(ctx, func(tx *Tx) error {
+	err = s.read(ctx, func(tx *dbTx) error {
 		return tx.QueryRowContext(ctx, `SELECT display_name FROM accounts WHERE id = ?`, p).Scan(&name)
 	})
 	if err == nil {

@@ -15,7 +15,7 @@ import (
 // no row, and version 0.
 const journalVersionQuery = `SELECT COALESCE((SELECT version FROM journal_versions WHERE patient_id = ?), 0)`
 
-func patientJournalVersion(ctx context.Context, tx *Tx, patientID string) (storage.JournalVersion, error) {
+func patientJournalVersion(ctx context.Context, tx *dbTx, patientID string) (storage.JournalVersion, error) {
 	var v storage.JournalVersion
 	err := tx.QueryRowContext(ctx, journalVersionQuery, patientID).Scan(&v)
 	return v, err
@@ -30,13 +30,13 @@ func (s *Store) journalVersionNow(ctx context.Context, patientID string) (storag
 }
 
 // bumpJournalVersion marks a change to the patient's journal, medications or profile.
-func bumpJournalVersion(ctx context.Context, tx *Tx, patientID string) error {
+func bumpJournalVersion(ctx context.Context, tx *dbTx, patientID string) error {
 	_, err := bumpJournalVersionTo(ctx, tx, patientID)
 	return err
 }
 
 // bumpJournalVersionTo bumps the version and returns the new one.
-func bumpJournalVersionTo(ctx context.Context, tx *Tx, patientID string) (storage.JournalVersion, error) {
+func bumpJournalVersionTo(ctx context.Context, tx *dbTx, patientID string) (storage.JournalVersion, error) {
 	var v storage.JournalVersion
 	err := tx.QueryRowContext(ctx, `INSERT INTO journal_versions (patient_id, version) VALUES (?, 1)
 		ON CONFLICT (patient_id) DO UPDATE SET version = version + 1 RETURNING version`, patientID).Scan(&v)

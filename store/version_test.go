@@ -21,7 +21,7 @@ func TestInsertReportsTheVersionItMade(t *testing.T) {
 		t.Helper()
 		var inserted bool
 		var reported, stored storage.JournalVersion
-		err := s.write(ctx, func(tx *Tx) error {
+		err := s.write(ctx, func(tx *dbTx) error {
 			var err error
 			if inserted, reported, err = insertEntry(ctx, tx, p, e); err != nil {
 				return err
