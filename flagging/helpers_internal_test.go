@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"reflect"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -86,7 +84,6 @@ func inOneGroup(t *testing.T, s *Service, st *store.Store, fns ...func(w *write)
 	t.Helper()
 	ctx := context.Background()
 	holding, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	base := queuedWrites()
 	go func() {
 		held <- st.WriteJournal(ctx, false, func(storage.JournalTx) error {
 			close(holding)
@@ -99,7 +96,7 @@ func inOneGroup(t *testing.T, s *Service, st *store.Store, fns ...func(w *write)
 	var wg sync.WaitGroup
 	for i, fn := range fns {
 		wg.Go(func() { errs[i] = s.writeJournal(ctx, false, fn) })
-		waitQueued(t, base+2+i) // the holding write, and this one with those before it
+		waitQueued(t, st, i+1) // this one behind those before it; the holding write is in the writer
 	}
 	close(release)
 	wg.Wait()
@@ -109,36 +106,13 @@ func inOneGroup(t *testing.T, s *Service, st *store.Store, fns ...func(w *write)
 	return errs
 }
 
-// queuedWrites counts the goroutines waiting for the outcome of a write they queued on a
-// store's commit loop: parked in its submit, receiving. The commit loop offers no other
-// way to see that a write is queued, and inOneGroup must know, to queue them in order.
-func queuedWrites() int {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	queued := 0
-	for g := range strings.SplitSeq(string(buf), "\n\n") {
-		header, _, _ := strings.Cut(g, "\n")
-		if strings.Contains(header, "[chan receive") && strings.Contains(g, "store.(*commitLoop).submit(") {
-			queued++
-		}
-	}
-	return queued
-}
-
-// waitQueued waits until n writes are queued (queuedWrites).
-func waitQueued(t *testing.T, n int) {
+// waitQueued waits until n writes wait for st's writer (Store.QueuedWrites).
+func waitQueued(t *testing.T, st *store.Store, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for queuedWrites() < n {
+	for st.QueuedWrites() < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d writes queued on the commit loop after 10 s, want %d (has store.(*commitLoop).submit changed?)", queuedWrites(), n)
+			t.Fatalf("%d writes queued for the writer after 10 s, want %d", st.QueuedWrites(), n)
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -170,71 +144,33 @@ type indexed struct {
 	at int64 // Unix milliseconds
 }
 
-// inputIndex is in's index, the evaluator's (Evaluator.Index), or nil: the field of
-// rules.Input that has the type Index returns.
+// inputIndex is in's prepared journal (Evaluator.Index), or nil.
 func inputIndex(t *testing.T, in rules.Input) any {
 	t.Helper()
-	want := reflect.TypeOf(Evaluator{}.Index).Out(0)
-	v := reflect.ValueOf(in)
-	for i := range v.NumField() {
-		if f := v.Field(i); f.Type() == want {
-			if f.IsNil() {
-				return nil
-			}
-			return f.Interface()
-		}
+	if in.Prepared == nil {
+		return nil
 	}
-	t.Fatalf("rules.Input has no field of type %v, the evaluator's index", want)
-	return nil
+	return in.Prepared
 }
 
 // journalContents reads what index, made by the rule engine (Evaluator.Index), holds: its
 // entries, and its lab results of every analyte together, each sorted by occurred time
-// (ms), then id, as the context's lists are. The engine's index shows nothing of itself
-// but to the engine, so this reads its fields by reflection, without changing them; it
-// fails the test, rather than pass wrongly, if the rules package lays its index out
-// otherwise.
+// (ms), then id, as the context's lists are.
 func journalContents(t *testing.T, index any) (entries, labs []indexed) {
 	t.Helper()
-	field := func(v reflect.Value, name string) reflect.Value {
-		f := v.FieldByName(name)
-		if !f.IsValid() {
-			t.Fatalf("journalContents: %s has no field %s: update it to the rule engine's index", v.Type(), name)
-		}
-		return f
+	p, ok := index.(*rules.Prepared)
+	if !ok || p == nil {
+		t.Fatalf("journalContents: index %T, want the rule engine's *rules.Prepared", index)
 	}
-	// item reads the entry of an index's list item: a prepared entry or lab result.
-	item := func(v reflect.Value) indexed {
-		if v.Kind() == reflect.Pointer {
-			v = v.Elem()
-		}
-		e := field(v, "entry").Elem()
-		ts := field(e, "OccurredTime").Elem()
-		at := time.Unix(field(ts, "Seconds").Int(), field(ts, "Nanos").Int()).UnixMilli()
-		return indexed{id: field(e, "Id").String(), at: at}
-	}
-	// list reads a list of items: a slice, or a struct keeping one as items.
-	list := func(v reflect.Value) []indexed {
-		items := v
-		if v.Kind() == reflect.Struct {
-			items = field(v, "items")
-		}
-		out := make([]indexed, items.Len())
-		for i := range out {
-			out[i] = item(items.Index(i))
+	list := func(es []*medjournalv1.Entry) []indexed {
+		out := make([]indexed, len(es))
+		for i, e := range es {
+			out[i] = indexed{id: e.GetId(), at: e.GetOccurredTime().AsTime().UnixMilli()}
 		}
 		return out
 	}
-	v := reflect.ValueOf(index)
-	if v.Kind() != reflect.Pointer || v.IsNil() {
-		t.Fatalf("journalContents: index %T, want the rule engine's", index)
-	}
-	v = v.Elem()
-	entries = list(field(v, "entries"))
-	analytes := field(v, "labs")
-	for i := range analytes.Len() {
-		labs = append(labs, list(field(analytes.Index(i), "results"))...)
-	}
+	es, ls := p.Contents()
+	entries, labs = list(es), list(ls)
 	order := func(a, b indexed) int { return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.id, b.id)) }
 	slices.SortFunc(entries, order)
 	slices.SortFunc(labs, order)

@@ -87,6 +87,24 @@ func (j *Prepared) With(entry *medjournalv1.Entry, asEntry, asLab bool) *Prepare
 	return &next
 }
 
+// Contents are the entries (notes left out) and lab results the journal holds, each
+// sorted by time, then id: for checking that a Prepared journal follows the lists it was
+// made from and extended with.
+func (j *Prepared) Contents() (entries, labs []*medjournalv1.Entry) {
+	for _, n := range j.entries {
+		entries = append(entries, n.entry)
+	}
+	for _, l := range j.labs {
+		for _, r := range l.results {
+			labs = append(labs, r.entry)
+		}
+	}
+	slices.SortStableFunc(labs, func(a, b *medjournalv1.Entry) int {
+		return cmp.Or(cmp.Compare(unixNanos(a.GetOccurredTime()), unixNanos(b.GetOccurredTime())), strings.Compare(a.GetId(), b.GetId()))
+	})
+	return entries, labs
+}
+
 // usableFor says whether the engine can read in's journal from j: j is the engine's own,
 // and its days are the patient's.
 func (j *Prepared) usableFor(e *Engine, in Input) bool {

@@ -22,11 +22,11 @@ type commitLoop struct {
 
 type pendingWrite struct {
 	ctx context.Context
-	fn  func(*Tx) error
+	fn  func(*dbTx) error
 	// repeatable marks a write that may run a second time from the start: it changes the
-	// database only through its Tx, and sets, never accumulates, what it hands back.
+	// database only through its dbTx, and sets, never accumulates, what it hands back.
 	repeatable bool
-	tx         *Tx
+	tx         *dbTx
 	err        error
 	done       chan error
 }
@@ -41,7 +41,7 @@ func newCommitLoop(s *Store) *commitLoop {
 // the queue is dropped; once its group is committing it waits for the commit, since its
 // outcome is then decided. A repeatable fn may run twice (see commit); its changes are
 // committed once.
-func (l *commitLoop) submit(ctx context.Context, fn func(*Tx) error, repeatable bool) error {
+func (l *commitLoop) submit(ctx context.Context, fn func(*dbTx) error, repeatable bool) error {
 	w := &pendingWrite{ctx: ctx, fn: fn, repeatable: repeatable, done: make(chan error, 1)}
 	select {
 	case l.queue <- w:
@@ -52,6 +52,9 @@ func (l *commitLoop) submit(ctx context.Context, fn func(*Tx) error, repeatable 
 	}
 	return <-w.done
 }
+
+// queued is how many writes wait for the writer: submitted, not yet taken into a group.
+func (l *commitLoop) queued() int { return len(l.queue) }
 
 // stop ends the loop after the writes already queued; later submits fail.
 func (l *commitLoop) stop() {
@@ -79,7 +82,7 @@ func (l *commitLoop) run() {
 	}
 }
 
-// commit runs a group in one transaction, each write with its own Tx (its own timestamp
+// commit runs a group in one transaction, each write with its own dbTx (its own timestamp
 // and flag changes), and answers every write once the transaction is durable or failed.
 //
 // Each write normally runs in a savepoint of its own, so that one that fails is rolled
@@ -131,7 +134,7 @@ func (l *commitLoop) attempt(group []*pendingWrite, isolated bool) bool {
 			w.err = err
 			continue
 		}
-		w.tx = &Tx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true,
+		w.tx = &dbTx{Tx: sqlTx, now: s.now().UTC().Truncate(time.Millisecond), stmts: s.writerStmts, seqs: seqs, inWriter: true,
 			groupCreates: creates}
 		if isolated {
 			w.err = runInSavepoint(w.tx, func() error { return w.fn(w.tx) })
@@ -176,7 +179,7 @@ func (l *commitLoop) attempt(group []*pendingWrite, isolated bool) bool {
 // statements go to the transaction as they are, not through the statement cache: a group
 // of creates runs without savepoints (commit), and PERFORMANCE.md measured preparing them
 // as noise.
-func runInSavepoint(tx *Tx, fn func() error) error {
+func runInSavepoint(tx *dbTx, fn func() error) error {
 	// Savepoint statements run without the request's context: an interrupted ROLLBACK TO
 	// would leave the shared transaction holding a half-done write.
 	ctx := context.Background()

@@ -173,6 +173,11 @@ func readerDSN(path string) string {
 		"&_pragma=mmap_size(1073741824)"
 }
 
+// QueuedWrites is how many writes wait for the single writer, not yet in the group it is
+// running: how far behind the writer is, for metrics, and how tests line writes up to
+// share one group.
+func (s *Store) QueuedWrites() int { return s.commits.queued() }
+
 // Close closes both pools. The writer closes last so the final WAL checkpoint runs after
 // every reader is gone.
 func (s *Store) Close() error {
