@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,17 +20,17 @@ import (
 // with concurrent writes into one transaction, each in its own savepoint unless the whole
 // group is repeatable (see commitLoop.commit). A repeatable fn may run twice.
 func (s *Store) WriteJournal(ctx context.Context, repeatable bool, fn func(storage.JournalTx) error) error {
-	return s.submitWrite(ctx, func(tx *Tx) error { return fn(journalTx{tx}) }, repeatable)
+	return s.submitWrite(ctx, func(tx *dbTx) error { return fn(journalTx{tx}) }, repeatable)
 }
 
 // ReadJournal runs fn on one read snapshot of the reader pool.
 func (s *Store) ReadJournal(ctx context.Context, fn func(storage.JournalReader) error) error {
-	return s.read(ctx, func(tx *Tx) error { return fn(journalTx{tx}) })
+	return s.read(ctx, func(tx *dbTx) error { return fn(journalTx{tx}) })
 }
 
-// journalTx is a Tx as the storage port sees it. Its methods return driver errors as
+// journalTx is a dbTx as the storage port sees it. Its methods return driver errors as
 // they come; read and the commit loop map them to storage's sentinels on the way out.
-type journalTx struct{ tx *Tx }
+type journalTx struct{ tx *dbTx }
 
 var _ storage.JournalTx = journalTx{}
 
@@ -162,19 +164,27 @@ func (j journalTx) InsertFlag(ctx context.Context, f storage.NewFlag) (string, e
 	return id, nil
 }
 
-// LinkEvidence sends every entry to SQLite, which skips those linked already: a statement
-// per entry is the cheapest way to link the one or two a finding usually adds.
+// LinkEvidence links the entries in one statement, which skips those linked already: a
+// finding on a busy journal cites dozens of entries, nearly all of them cited before, and
+// a statement for each (SQLite finding the link there) was most of what recording a
+// finding cost the writer. RETURNING names the rows inserted, in no promised order; the
+// order given is restored here.
 func (j journalTx) LinkEvidence(ctx context.Context, flagID string, entryIDs []string) ([]string, error) {
+	if len(entryIDs) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(entryIDs)
+	if err != nil {
+		return nil, err
+	}
+	inserted, err := queryStrings(ctx, j.tx, `INSERT INTO flag_evidence (flag_id, entry_id)
+		SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING entry_id`, flagID, string(list))
+	if err != nil {
+		return nil, err
+	}
 	var added []string
 	for _, id := range entryIDs {
-		res, err := j.tx.ExecContext(ctx, `INSERT INTO flag_evidence (flag_id, entry_id) VALUES (?, ?)
-			ON CONFLICT DO NOTHING`, flagID, id)
-		if err != nil {
-			return nil, err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, err
-		} else if n > 0 { // an id listed twice is added once
+		if slices.Contains(inserted, id) && !slices.Contains(added, id) { // an id listed twice is added once
 			added = append(added, id)
 		}
 	}
