@@ -191,6 +191,20 @@ func (p *pair) describe(s *side) string {
 	if err != nil {
 		p.t.Fatal(err)
 	}
+	// Read again: with caches on, the first read cached the page and this one is served
+	// from memory; it must be the same page.
+	again, err := s.st.ListEntries(ctx, storage.EntryFilter{PatientID: s.patient, Limit: 50})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if len(again) != len(page) {
+		p.t.Fatalf("%s: the first page read twice has %d then %d entries", s.name, len(page), len(again))
+	}
+	for i := range page {
+		if !proto.Equal(page[i], again[i]) {
+			p.t.Fatalf("%s: the first page read twice differs at %d: %v then %v", s.name, i, page[i], again[i])
+		}
+	}
 	for _, e := range page {
 		var flagged []string
 		for _, id := range e.FlagIds {
