@@ -1439,4 +1439,159 @@ var All = []Scenario{
 			Dose(day, medjournalv1.DoseStatus_DOSE_STATUS_TAKEN),
 		},
 	},
+
+	// ----------------------------------------------------------------------------------
+	// Measured vital signs: ADDENDUM A1 (NEWS2 bands, NICE NG51, UK Sepsis Trust), scale 1.
+	// ----------------------------------------------------------------------------------
+	{
+		Name:    "A1 V1: SpO2 88 % on air alone is an emergency",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "oxygen_saturation", 88, "%")},
+		Want:    []Want{Flag(other, emergency)},
+	},
+	{
+		Name:    "A1 V1 boundary: SpO2 91 % is an emergency, 92 % is not",
+		Drugs:   []string{"tofacitinib"},
+		Entries: []Logged{Vital(0, "oxygen_saturation", 91, "%")},
+		Want:    []Want{Flag(other, emergency)},
+	},
+	{
+		Name:    "A1 V1: a breathing rate of 28 a minute alone is an emergency",
+		Drugs:   []string{"baricitinib"},
+		Entries: []Logged{Vital(0, "respiratory_rate", 28, "/min")},
+		Want:    []Want{Flag(other, emergency)},
+	},
+	{
+		Name:    "A1 V1: systolic 86 mmHg alone is an emergency",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "systolic_bp", 86, "mm[Hg]")},
+		Want:    []Want{Flag(other, emergency)},
+	},
+	{
+		Name:    "A1 V1 boundary: a pulse of 131 alone is an emergency",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "heart_rate", 131, "/min")},
+		Want:    []Want{Flag(other, emergency)},
+	},
+	{
+		Name:    "A1 V2: SpO2 92 % alone means calling the care team",
+		Drugs:   []string{"tofacitinib"},
+		Entries: []Logged{Vital(0, "oxygen_saturation", 92, "%")},
+		Want:    []Want{Flag(other, urgent)},
+	},
+	{
+		Name:    "A1 V2: a pulse of 118 alone means calling the care team",
+		Drugs:   []string{"baricitinib"},
+		Entries: []Logged{Vital(0, "heart_rate", 118, "/min")},
+		Want:    []Want{Flag(other, urgent)},
+	},
+	{
+		Name:    "A1 V2: a breathing rate of 22 alone means calling the care team",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "respiratory_rate", 22, "/min")},
+		Want:    []Want{Flag(other, urgent)},
+	},
+	{
+		Name:    "A1 V2: systolic 96 mmHg alone means calling the care team",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "systolic_bp", 96, "mm[Hg]")},
+		Want:    []Want{Flag(other, urgent)},
+	},
+	{
+		Name:    "A1 V2: systolic 224 mmHg alone means calling the care team",
+		Drugs:   []string{"tofacitinib"},
+		Entries: []Logged{Vital(0, "systolic_bp", 224, "mm[Hg]")},
+		Want:    []Want{Flag(other, urgent)},
+	},
+	{
+		Name:    "A1 V2: a pulse of 38 alone means calling the care team",
+		Drugs:   []string{"baricitinib"},
+		Entries: []Logged{Vital(0, "heart_rate", 38, "/min")},
+		Want:    []Want{Flag(other, urgent)},
+	},
+	{
+		Name:    "A1 V4: a temperature of 34.8 °C alone means calling the care team",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "body_temperature", 34.8, "Cel")},
+		Want:    []Want{Flag(other, urgent)},
+	},
+	{
+		Name:    "A1 worked example: 38.6 °C, SpO2 88 %, pulse 124, breathing 28 at 76 is one infection emergency",
+		Profile: Prof(1950, false),
+		Drugs:   []string{"tofacitinib"},
+		Entries: []Logged{
+			Vital(0, "body_temperature", 38.6, "Cel"),
+			Vital(0.1, "oxygen_saturation", 88, "%"),
+			Vital(0.2, "heart_rate", 124, "/min"),
+			Vital(0.3, "respiratory_rate", 28, "/min"),
+		},
+		Want: []Want{Flag(infection, emergency)},
+	},
+	{
+		Name:    "A1 V3b: fever then SpO2 93 % is an infection emergency",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "body_temperature", 38.3, "Cel"), Vital(2, "oxygen_saturation", 93, "%")},
+		Want:    []Want{Flag(infection, emergency)},
+	},
+	{
+		Name:  "out of order: a pulse of 115 logged before the fever still makes one infection emergency",
+		Drugs: []string{"baricitinib"},
+		Entries: []Logged{
+			Vital(1, "heart_rate", 115, "/min"),
+			Sym(3, "chills", moderate),
+		},
+		Want: []Want{Flag(infection, emergency), Flag(other, urgent)},
+	},
+	{
+		Name:  "A1 V3b with V4: 35.7 °C with a pulse of 118 is an emergency",
+		Drugs: []string{"tofacitinib"},
+		Entries: []Logged{
+			Vital(0, "body_temperature", 35.7, "Cel"),
+			Vital(0.5, "heart_rate", 118, "/min"),
+		},
+		Want: []Want{Flag(other, emergency)},
+	},
+	{
+		Name:  "A1 V3d: a pulse of 38 with lightheadedness is an emergency",
+		Drugs: []string{"upadacitinib"},
+		Entries: []Logged{
+			Vital(0, "heart_rate", 38, "/min"),
+			Sym(0.2, "lightheadedness", moderate),
+		},
+		Want: []Want{Flag(other, emergency)},
+	},
+	{
+		Name:  "out of order: lightheadedness logged before a pulse of 38 is still an emergency",
+		Drugs: []string{"upadacitinib"},
+		Entries: []Logged{
+			Sym(0, "lightheadedness", moderate),
+			Vital(0.5, "heart_rate", 38, "/min"),
+		},
+		Want: []Want{Flag(other, emergency)},
+	},
+	{
+		Name:  "A1: SpO2 89 % then a fever: the reading's emergency stands and the fever is an infection emergency",
+		Drugs: []string{"tofacitinib"},
+		Entries: []Logged{
+			Vital(0, "oxygen_saturation", 89, "%"),
+			Vital(3, "body_temperature", 38.5, "Cel"),
+		},
+		Want: []Want{Flag(other, emergency), Flag(infection, emergency)},
+	},
+	{
+		Name:    "benign: SpO2 96 %, pulse 80, breathing 16, systolic 125 raise nothing",
+		Drugs:   []string{"upadacitinib"},
+		Entries: []Logged{Vital(0, "oxygen_saturation", 96, "%"), Vital(0, "heart_rate", 80, "/min"), Vital(0, "respiratory_rate", 16, "/min"), Vital(0, "systolic_bp", 125, "mm[Hg]")},
+	},
+	{
+		Name:    "benign: watch bands alone (SpO2 94 %, pulse 105, 35.6 °C) raise nothing",
+		Drugs:   []string{"tofacitinib"},
+		Entries: []Logged{Vital(0, "oxygen_saturation", 94, "%"), Vital(1, "heart_rate", 105, "/min"), Vital(2, "body_temperature", 35.6, "Cel")},
+	},
+	{
+		Name:    "unit: 93.2 °F (34.0 °C) is a low temperature",
+		Drugs:   []string{"baricitinib"},
+		Entries: []Logged{Vital(0, "body_temperature", 93.2, "[degF]")},
+		Want:    []Want{Flag(other, urgent)},
+	},
 }
