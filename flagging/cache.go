@@ -166,9 +166,11 @@ func (c *ruleContextCache) contextAt(patientID string, v storage.JournalVersion,
 		return nil
 	}
 	// The creates since are uncommitted, so all newer than any cached context: each must
-	// be the very next version, or something else changed the journal between.
+	// be the very next version, or something else changed the journal between. since may
+	// end with the trigger itself (at v+1) and creates after it: the context stops at v,
+	// so an entry is never part of its own journal.
 	for _, created := range since {
-		if pc.version == v {
+		if pc.version == v || created.Version > v {
 			break
 		}
 		if created.Version != pc.version+1 {

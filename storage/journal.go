@@ -108,8 +108,9 @@ type EntryTx interface {
 	// ChangesSince are the patient's changes after the sync cursor since, at most limit.
 	ChangesSince(ctx context.Context, patientID string, since int64, limit int) (ChangeSet, error)
 	// CreatedInTransaction are the entries of the patient inserted in this transaction
-	// so far, by this write and the committed-to-be writes before it in the same group,
-	// oldest first. A write that fails takes its own out again.
+	// so far, by this write (the one just inserted included) and the committed-to-be
+	// writes before it in the same group, oldest first, each with the version its insert
+	// made. A write that fails takes its own out again.
 	CreatedInTransaction(patientID string) []CreatedEntry
 }
 
