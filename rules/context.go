@@ -2,6 +2,7 @@ package rules
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -319,8 +320,8 @@ func (e *Engine) summarizeLabs(c *rulesv1.Context, v *view, window time.Duration
 		}
 		s := &rulesv1.LabSummary{Value: last.value, HasBaseline: true, Baseline: results[0].value, Min: last.value, Max: last.value}
 		s.Low, s.High = e.referenceRange(last.entry)
-		if len(results) > 1 {
-			s.HasPrevious, s.Previous = true, results[len(results)-2].value
+		if prev, ok := previousSpecimen(results); ok {
+			s.HasPrevious, s.Previous = true, prev.value
 		}
 		for _, r := range results {
 			if v.atNs-r.at <= int64(window) {
@@ -329,6 +330,34 @@ func (e *Engine) summarizeLabs(c *rulesv1.Context, v *view, window time.Duration
 		}
 		c.Labs[a.analyte] = s
 	}
+}
+
+// sameSpecimenWithin is how close in time an identical result must be to the newest one to
+// be read as the same draw entered twice (its collection and its report time, say) rather
+// than a second specimen (ADDENDUM A4.2, design proposal).
+const sameSpecimenWithin = time.Hour
+
+// previousSpecimen is the newest result before the last of results (sorted by time) that
+// comes from another specimen: a result collected at the same time as the last is the same
+// specimen, resubmitted or corrected, and so is an identical value within
+// sameSpecimenWithin of it. A result resubmitted therefore never confirms itself ("confirmed
+// by repeat testing", Xeljanz US label section 2.3) nor makes a value persistent.
+func previousSpecimen(results []labResult) (labResult, bool) {
+	last := results[len(results)-1]
+	for i := len(results) - 2; i >= 0; i-- {
+		r := results[i]
+		if r.at == last.at || (sameValue(r.value, last.value) && last.at-r.at < int64(sameSpecimenWithin)) {
+			continue
+		}
+		return r, true
+	}
+	return labResult{}, false
+}
+
+// sameValue says whether two canonical values are the same result, allowing for the
+// rounding of a unit conversion.
+func sameValue(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*max(1, math.Abs(a), math.Abs(b))
 }
 
 // referenceRange is the lab's own range, else the catalog's typical one. A range that

@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -114,8 +115,16 @@ func (e *Engine) referenceLabs(c *rulesv1.Context, in Input, at time.Time, windo
 		}
 		s := &rulesv1.LabSummary{Value: value(last), HasBaseline: true, Baseline: value(results[0]), Min: value(last), Max: value(last)}
 		s.Low, s.High = e.referenceRange(last)
-		if len(results) > 1 {
-			s.HasPrevious, s.Previous = true, value(results[len(results)-2])
+		// The previous specimen: skip results collected with the last one, and identical
+		// values less than an hour before it (the same draw entered twice).
+		for i := len(results) - 2; i >= 0; i-- {
+			gap := last.GetOccurredTime().AsTime().Sub(results[i].GetOccurredTime().AsTime())
+			identical := math.Abs(value(results[i])-value(last)) <= 1e-9*max(1, math.Abs(value(last)))
+			if gap == 0 || (identical && gap < time.Hour) {
+				continue
+			}
+			s.HasPrevious, s.Previous = true, value(results[i])
+			break
 		}
 		for _, r := range results {
 			if at.Sub(r.GetOccurredTime().AsTime()) <= window {
