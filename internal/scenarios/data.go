@@ -1579,6 +1579,38 @@ var All = []Scenario{
 		Want: []Want{Flag(other, emergency), Flag(infection, emergency)},
 	},
 	{
+		Name:  "A1 V3a: breathing 22, SpO2 93 %, pulse 115 and systolic 108 within an hour score NEWS2 7: an emergency",
+		Drugs: []string{"upadacitinib"},
+		Entries: []Logged{
+			Vital(0, "respiratory_rate", 22, "/min"),
+			Vital(0.2, "oxygen_saturation", 93, "%"),
+			Vital(0.4, "heart_rate", 115, "/min"),
+			Vital(0.6, "systolic_bp", 108, "mm[Hg]"),
+		},
+		Want: []Want{Flag(other, emergency)},
+	},
+	{
+		Name:  "A1 V3a: the same readings spread over five hours are not one set and stay a call to the care team",
+		Drugs: []string{"upadacitinib"},
+		Entries: []Logged{
+			Vital(0, "respiratory_rate", 22, "/min"),
+			Vital(1.5, "oxygen_saturation", 93, "%"),
+			Vital(3, "heart_rate", 115, "/min"),
+			Vital(4.5, "systolic_bp", 108, "mm[Hg]"),
+		},
+		Want: []Want{Flag(other, urgent)},
+	},
+	{
+		Name:  "A1 V3a boundary: NEWS2 6 in one set stays a call to the care team",
+		Drugs: []string{"tofacitinib"},
+		Entries: []Logged{
+			Vital(0, "respiratory_rate", 22, "/min"),
+			Vital(0.2, "oxygen_saturation", 93, "%"),
+			Vital(0.4, "heart_rate", 115, "/min"),
+		},
+		Want: []Want{Flag(other, urgent)},
+	},
+	{
 		Name:    "benign: SpO2 96 %, pulse 80, breathing 16, systolic 125 raise nothing",
 		Drugs:   []string{"upadacitinib"},
 		Entries: []Logged{Vital(0, "oxygen_saturation", 96, "%"), Vital(0, "heart_rate", 80, "/min"), Vital(0, "respiratory_rate", 16, "/min"), Vital(0, "systolic_bp", 125, "mm[Hg]")},
