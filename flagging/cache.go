@@ -183,13 +183,3 @@ func (c *ruleContextCache) contextAt(patientID string, v storage.JournalVersion,
 	}
 	return pc
 }
-
-// forget drops the patient's context, after a write the cache cannot follow.
-func (c *ruleContextCache) forget(patientID string) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.byPatient, patientID)
-}

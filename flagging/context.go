@@ -211,13 +211,11 @@ func between(list []*medjournalv1.Entry, lo, hi int64) []*medjournalv1.Entry {
 }
 
 // withEntry is list with e in its place by compareEntries, in a new array: contexts share
-// their lists with evaluations in flight, which must never see them change.
+// their lists with evaluations in flight, which must never see them change. The list is
+// clipped so that Insert cannot write into spare room another context's slice may hold.
 func withEntry(list []*medjournalv1.Entry, e *medjournalv1.Entry) []*medjournalv1.Entry {
 	i, _ := slices.BinarySearchFunc(list, e, compareEntries)
-	out := make([]*medjournalv1.Entry, 0, len(list)+1)
-	out = append(out, list[:i]...)
-	out = append(out, e)
-	return append(out, list[i:]...)
+	return slices.Insert(slices.Clip(list), i, e)
 }
 
 // millis is t in milliseconds since the Unix epoch: the precision entries are ordered at.

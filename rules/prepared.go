@@ -168,11 +168,9 @@ func compareTimed[T timedEntry](a, b T) int {
 }
 
 // inserted is list with x in its place by compareTimed, in a new array: a Prepared journal
-// is read by evaluations in flight, which must never see it change.
+// is read by evaluations in flight, which must never see it change. The list is clipped so
+// that Insert cannot write into spare room another version's slice may hold.
 func inserted[T timedEntry](list []T, x T) []T {
 	i, _ := slices.BinarySearchFunc(list, x, compareTimed)
-	out := make([]T, 0, len(list)+1)
-	out = append(out, list[:i]...)
-	out = append(out, x)
-	return append(out, list[i:]...)
+	return slices.Insert(slices.Clip(list), i, x)
 }

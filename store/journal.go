@@ -96,30 +96,18 @@ func (j journalTx) CreatedInTransaction(patientID string) []storage.CreatedEntry
 }
 
 func (j journalTx) LiveFlag(ctx context.Context, patientID, ruleID string) (storage.LiveFlag, bool, error) {
-	fl := storage.LiveFlag{RuleID: ruleID}
-	var (
-		urgency                int32
-		lastEvident, episodeMS int64
-	)
-	err := j.tx.QueryRowContext(ctx, `SELECT id, urgency, last_evidence_time, episode_ms FROM flags
-		WHERE patient_id = ? AND rule_id = ? AND status IN (?, ?)
-		ORDER BY last_evidence_time DESC LIMIT 1`,
-		patientID, ruleID, int32(liveStatuses[0]), int32(liveStatuses[1])).
-		Scan(&fl.ID, &urgency, &lastEvident, &episodeMS)
+	fl, err := scanLiveFlag(j.tx.QueryRowContext(ctx, `SELECT `+liveFlagColumns+` FROM flags f
+		WHERE f.patient_id = ? AND f.rule_id = ? AND f.status IN (?, ?)
+		ORDER BY f.last_evidence_time DESC LIMIT 1`,
+		patientID, ruleID, int32(liveStatuses[0]), int32(liveStatuses[1])))
 	if errors.Is(mapError(err), storage.ErrNotFound) {
 		return storage.LiveFlag{}, false, nil
 	}
-	if err != nil {
-		return storage.LiveFlag{}, false, err
-	}
-	fl.Urgency = medjournalv1.Urgency(urgency)
-	fl.LastEvidence = fromMillis(lastEvident)
-	fl.Episode = time.Duration(episodeMS) * time.Millisecond
-	return fl, true, nil
+	return fl, err == nil, err
 }
 
 func (j journalTx) LiveFlagsWithEvidence(ctx context.Context, entryID string) ([]storage.LiveFlag, error) {
-	rows, err := j.tx.QueryContext(ctx, `SELECT f.id, f.rule_id, f.urgency, f.last_evidence_time, f.episode_ms FROM flags f
+	rows, err := j.tx.QueryContext(ctx, `SELECT `+liveFlagColumns+` FROM flags f
 		JOIN flag_evidence e ON e.flag_id = f.id
 		WHERE e.entry_id = ? AND f.status IN (?, ?)`,
 		entryID, int32(liveStatuses[0]), int32(liveStatuses[1]))
@@ -129,20 +117,31 @@ func (j journalTx) LiveFlagsWithEvidence(ctx context.Context, entryID string) ([
 	defer rows.Close()
 	var out []storage.LiveFlag
 	for rows.Next() {
-		var (
-			fl                     storage.LiveFlag
-			u                      int32
-			lastEvident, episodeMS int64
-		)
-		if err := rows.Scan(&fl.ID, &fl.RuleID, &u, &lastEvident, &episodeMS); err != nil {
+		fl, err := scanLiveFlag(rows)
+		if err != nil {
 			return nil, err
 		}
-		fl.Urgency = medjournalv1.Urgency(u)
-		fl.LastEvidence = fromMillis(lastEvident)
-		fl.Episode = time.Duration(episodeMS) * time.Millisecond
 		out = append(out, fl)
 	}
 	return out, rows.Err()
+}
+
+// liveFlagColumns are the columns of flags f that scanLiveFlag reads, in order.
+const liveFlagColumns = `f.id, f.rule_id, f.urgency, f.last_evidence_time, f.episode_ms`
+
+func scanLiveFlag(row scanner) (storage.LiveFlag, error) {
+	var (
+		fl                     storage.LiveFlag
+		urgency                int32
+		lastEvident, episodeMS int64
+	)
+	if err := row.Scan(&fl.ID, &fl.RuleID, &urgency, &lastEvident, &episodeMS); err != nil {
+		return storage.LiveFlag{}, err
+	}
+	fl.Urgency = medjournalv1.Urgency(urgency)
+	fl.LastEvidence = fromMillis(lastEvident)
+	fl.Episode = time.Duration(episodeMS) * time.Millisecond
+	return fl, nil
 }
 
 func (j journalTx) InsertFlag(ctx context.Context, f storage.NewFlag) (string, error) {

@@ -73,18 +73,10 @@ type groupCreates map[string][]storage.CreatedEntry
 // write runs fn in a write transaction and returns once it is durable: with
 // synchronous=FULL a commit returns only after the WAL is on disk. Concurrent writes are
 // grouped into one transaction by the commit loop, each in its own savepoint (but see
-// writeRepeatable), so many requests share one disk flush while one request's failure
-// leaves the others untouched.
+// WriteJournal's repeatable writes), so many requests share one disk flush while one
+// request's failure leaves the others untouched.
 func (s *Store) write(ctx context.Context, fn func(*dbTx) error) error {
 	return s.submitWrite(ctx, fn, false)
-}
-
-// writeRepeatable is write for an fn that may run a second time from the start, should
-// its group be rolled back and run again (commitLoop.commit): fn changes the database
-// only through tx and sets, never accumulates, what it hands back. Such writes run without
-// a savepoint of their own while nothing fails.
-func (s *Store) writeRepeatable(ctx context.Context, fn func(*dbTx) error) error {
-	return s.submitWrite(ctx, fn, true)
 }
 
 func (s *Store) submitWrite(ctx context.Context, fn func(*dbTx) error, repeatable bool) error {
