@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/medjournal/medjournal/catalog"
 	"github.com/medjournal/medjournal/flagging"
 	medjournalv1 "github.com/medjournal/medjournal/gen/medjournal/v1"
+	"github.com/medjournal/medjournal/internal/apitest"
 	"github.com/medjournal/medjournal/internal/scenarios"
 	"github.com/medjournal/medjournal/journal"
 	"github.com/medjournal/medjournal/rules"
@@ -30,24 +30,6 @@ import (
 // history) and the same first page of the journal with every cache on as with every cache
 // off. The two run side by side, step by step, on databases of their own.
 
-// clock is a settable clock both sides share.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
 // side is one database with the workflow over it, caches on or off.
 type side struct {
 	name    string
@@ -57,7 +39,7 @@ type side struct {
 	meds    map[string]string // medication ids on this side by the pair's name for them
 }
 
-func openSide(t *testing.T, name string, engine *rules.Engine, clk *clock, caches bool) *side {
+func openSide(t *testing.T, name string, engine *rules.Engine, clk *apitest.Clock, caches bool) *side {
 	t.Helper()
 	opts := []store.Option{store.WithClock(clk.Now), store.WithCacheChecks()}
 	if !caches {
@@ -76,13 +58,13 @@ func openSide(t *testing.T, name string, engine *rules.Engine, clk *clock, cache
 type pair struct {
 	t        *testing.T
 	cat      *catalog.Catalog
-	clk      *clock
+	clk      *apitest.Clock // both sides share it
 	on, off  *side
 	medicine map[string]string // drug codes by the pair's names for the medications
 }
 
 func newPair(t *testing.T, cat *catalog.Catalog, engine *rules.Engine, start time.Time) *pair {
-	clk := &clock{now: start}
+	clk := apitest.NewClock(start)
 	return &pair{t: t, cat: cat, clk: clk, on: openSide(t, "on", engine, clk, true), off: openSide(t, "off", engine, clk, false),
 		medicine: map[string]string{}}
 }
@@ -280,7 +262,7 @@ func TestScenariosFlagTheSameWithCachesOnAndOff(t *testing.T) {
 				}
 				// The phone logs as it happens, or later; never ahead of the clock.
 				if at := l.At().Add(time.Minute); at.After(p.clk.Now()) {
-					p.clk.set(at)
+					p.clk.Advance(at.Sub(p.clk.Now()))
 				}
 				p.create(p.entry(fmt.Sprintf("00000000-0000-4000-8000-%04d%08d", i, j), l.At(), e))
 			}
@@ -351,7 +333,7 @@ func TestRandomHistoriesFlagTheSameWithCachesOnAndOff(t *testing.T) {
 				return p.entry(fmt.Sprintf("00000000-0000-4000-8000-%012d", next), at, randomEntry(rng, med))
 			}
 			for step := range 60 {
-				p.clk.set(p.clk.Now().Add(time.Duration(rng.IntN(10*60)) * time.Minute))
+				p.clk.Advance(time.Duration(rng.IntN(10*60)) * time.Minute)
 				switch op := rng.IntN(21); {
 				case op < 11 || len(live) == 0:
 					e := newEntry()
